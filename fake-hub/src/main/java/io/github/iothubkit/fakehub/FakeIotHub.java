@@ -1,0 +1,296 @@
+package io.github.iothubkit.fakehub;
+
+import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
+import io.github.iothubkit.fakehub.auth.HubAuthenticator;
+import io.github.iothubkit.fakehub.c2d.CloudToDevice;
+import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.internal.Adapter;
+import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
+import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.telemetry.Telemetry;
+import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.github.iothubkit.fakehub.tls.HubTrust;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process fake Azure IoT Hub: MQTT/TLS for devices (8883), AMQPS for the service SDK (5671) and,
+ * when asked for, the registry REST subset over HTTPS (443). The real Azure SDKs connect to it unchanged.
+ *
+ * <pre>{@code
+ * try (FakeIotHub hub = FakeIotHub.builder().start()) {
+ *     DeviceIdentity dev = hub.devices().create("dev1");
+ *     // DeviceClient(dev.connectionString(), MQTT, ClientOptions.builder().sslContext(hub.trust().sslContext()).build())
+ *     hub.cloudToDevice().send("dev1", C2dMessage.of("hello").messageId("m1"));
+ *     hub.cloudToDevice().awaitOutcome("m1", C2dOutcome.COMPLETED, Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class FakeIotHub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FakeIotHub.class);
+
+    private final Builder settings;
+    private final HubClock clock;
+    private final DeviceRegistry registry;
+    private final HubAuthenticator authenticator;
+    private final FeedbackJournal feedback;
+    private final CloudToDevice cloudToDevice;
+    private final Telemetry telemetry;
+    private final HubTrust trust;
+    private final HubContext context;
+    private final List<Adapter> adapters = new ArrayList<>();
+    private final ScheduledExecutorService timer;
+    private final Runnable expiry;
+    private MqttAdapter mqtt;
+    private int mqttsPort;
+    private int amqpsPort;
+    private int httpsPort = -1;
+    private volatile boolean closed;
+
+    private FakeIotHub(Builder settings) {
+        this.settings = settings;
+        this.clock = settings.clock;
+        this.registry = new DeviceRegistry(settings.host);
+        this.authenticator = new HubAuthenticator(settings.host, registry, clock);
+        this.feedback = new FeedbackJournal(clock);
+        this.cloudToDevice = new CloudToDevice(registry, clock, new CloudToDevice.Limits(50, 64 * 1024,
+                Duration.ofHours(1), settings.maxInFlight), feedback);
+        this.telemetry = new Telemetry();
+        HubCertificates certificates = HubCertificates.generate(settings.host);
+        this.trust = new HubTrust(certificates.caCertificate(), certificates.caPem());
+        this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
+                certificates, settings.feedbackBatchWindow, 64);
+        registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
+        this.expiry = cloudToDevice::expireDue;
+        clock.onChange(expiry);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A builder with IoT Hub's fixed ports on 127.0.0.1. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private FakeIotHub startAdapters() {
+        try {
+            mqtt = new MqttAdapter();
+            mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
+            amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
+            timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
+            LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private int startAdapter(Adapter adapter, int port, String protocol) {
+        adapters.add(adapter);
+        try {
+            return adapter.start(context, port);
+        } catch (BindException e) {
+            throw new FakeIotHubException(protocol + " port " + port + " is in use on " + settings.host
+                    + " (the Azure SDKs cannot use another port): stop what holds it, or use another loopback"
+                    + " address such as builder().host(\"127.0.0.2\")", e);
+        } catch (FakeIotHubException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FakeIotHubException("could not start the hub's " + protocol + " listener on " + settings.host
+                    + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The address the hub listens on; also the {@code HostName} in its connection strings. */
+    public String host() {
+        return settings.host;
+    }
+
+    public int mqttsPort() {
+        return mqttsPort;
+    }
+
+    public int amqpsPort() {
+        return amqpsPort;
+    }
+
+    /** The registry REST port, or -1 when the hub serves no REST. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The connection string of the {@code iothubowner} policy, for the service SDK. */
+    public String serviceConnectionString() {
+        return authenticator.serviceConnectionString("iothubowner");
+    }
+
+    /** The connection string of another policy: {@code service}, {@code registryReadWrite}, ... */
+    public String serviceConnectionString(String policyName) {
+        return authenticator.serviceConnectionString(policyName);
+    }
+
+    public DeviceRegistry devices() {
+        return registry;
+    }
+
+    public CloudToDevice cloudToDevice() {
+        return cloudToDevice;
+    }
+
+    public FeedbackJournal feedback() {
+        return feedback;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    public HubTrust trust() {
+        return trust;
+    }
+
+    public HubClock clock() {
+        return clock;
+    }
+
+    /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
+    public boolean disconnect(String deviceId) {
+        return mqtt.disconnect(deviceId);
+    }
+
+    /** Whether the device has a live MQTT connection. */
+    public boolean isConnected(String deviceId) {
+        return mqtt.isConnected(deviceId);
+    }
+
+    /** Stops every listener and closes every connection; fast (no 2-second broker grace period). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        clock.removeListener(expiry);
+        timer.shutdownNow();
+        for (int i = adapters.size() - 1; i >= 0; i--) {
+            adapters.get(i).close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeIotHub{" + settings.host + ", mqtts=" + mqttsPort + ", amqps=" + amqpsPort + "}";
+    }
+
+    /** How to build a hub. Every setting has IoT Hub's value as its default. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int mqttPort = 8883;
+        private int amqpPort = 5671;
+        private HubClock clock = HubClock.system();
+        private Duration feedbackBatchWindow = Duration.ofMillis(50);
+        private int maxInFlight = 10;
+        private boolean allowNonLoopback;
+
+        private Builder() {
+        }
+
+        /** The address to bind, a loopback one by default: {@code 127.0.0.N} lets several hubs run at once. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The MQTT/TLS port. The Azure SDKs only use 8883; 0 picks a free one (raw MQTT clients only). */
+        public Builder mqttPort(int port) {
+            this.mqttPort = port;
+            return this;
+        }
+
+        /** The AMQPS port. The Azure SDKs only use 5671; 0 picks a free one. */
+        public Builder amqpPort(int port) {
+            this.amqpPort = port;
+            return this;
+        }
+
+        /** The hub's clock; {@link HubClock#manual()} lets a test move time. */
+        public Builder clock(HubClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long feedback waits for more records before a batch goes out. The real hub waits up to
+         * 15 seconds or 64 records; the default here is 50 ms so that tests stay fast.
+         */
+        public Builder feedbackBatchWindow(Duration window) {
+            this.feedbackBatchWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /** How many unacknowledged messages one device may hold at once (default 10). */
+        public Builder maxInFlight(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1");
+            }
+            this.maxInFlight = messages;
+            return this;
+        }
+
+        /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
+        public Builder allowNonLoopback(boolean allow) {
+            this.allowNonLoopback = allow;
+            return this;
+        }
+
+        /** Starts the hub. */
+        public FakeIotHub start() {
+            checkHost();
+            return new FakeIotHub(copy()).startAdapters();
+        }
+
+        private void checkHost() {
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new FakeIotHubException("cannot resolve host '" + host + "': use a loopback address such as 127.0.0.1");
+            }
+            if (!address.isLoopbackAddress()) {
+                if (!allowNonLoopback) {
+                    throw new FakeIotHubException("host '" + host + "' is not a loopback address: the hub would be"
+                            + " reachable from the network. Use 127.0.0.N, or call allowNonLoopback(true) if you mean it");
+                }
+                LOG.warn("Fake IoT Hub binds {}, which is not loopback: anyone on the network can reach it", host);
+            }
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.host = host;
+            b.mqttPort = mqttPort;
+            b.amqpPort = amqpPort;
+            b.clock = clock;
+            b.feedbackBatchWindow = feedbackBatchWindow;
+            b.maxInFlight = maxInFlight;
+            b.allowNonLoopback = allowNonLoopback;
+            return b;
+        }
+    }
+}

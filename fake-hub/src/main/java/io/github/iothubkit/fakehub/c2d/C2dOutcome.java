@@ -1,0 +1,19 @@
+package io.github.iothubkit.fakehub.c2d;
+
+/** The life of a cloud-to-device message in the hub. */
+public enum C2dOutcome {
+    /** Accepted into the device's queue. */
+    ENQUEUED,
+    /** Pushed to the device, not yet acknowledged. */
+    DELIVERED,
+    /** Acknowledged by the device (MQTT PUBACK): final. */
+    COMPLETED,
+    /** Its time to live ran out before it was completed: final. */
+    EXPIRED,
+    /** Removed by a purge of the device's queue, or by deleting the device: final. */
+    PURGED;
+
+    public boolean isFinal() {
+        return this == COMPLETED || this == EXPIRED || this == PURGED;
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.iothubkit.fakehub.internal;
+
+import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.auth.HubAuthenticator;
+import io.github.iothubkit.fakehub.c2d.CloudToDevice;
+import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.telemetry.Telemetry;
+import io.github.iothubkit.fakehub.tls.HubCertificates;
+import java.time.Duration;
+
+/**
+ * Everything a protocol adapter (MQTT, AMQP, HTTPS) needs from the hub. Adapters translate between
+ * their protocol and these components; they own no hub state themselves.
+ *
+ * @param host                 the loopback (or explicitly allowed) address every listener binds
+ * @param feedbackBatchWindow  how long feedback waits for more records before a batch is sent
+ * @param feedbackBatchSize    the most records in one feedback batch (IoT Hub: 64)
+ */
+public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
+        Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
+        Duration feedbackBatchWindow, int feedbackBatchSize) {
+}

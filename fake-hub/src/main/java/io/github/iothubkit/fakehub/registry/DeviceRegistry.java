@@ -1,0 +1,135 @@
+package io.github.iothubkit.fakehub.registry;
+
+import io.github.iothubkit.fakehub.auth.Keys;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/** The hub's identity registry: devices, their keys and status. Thread-safe. */
+public final class DeviceRegistry {
+
+    /** IoT Hub's rule: up to 128 ASCII letters, digits and {@code - . + % _ # * ? ! ( ) , : = @ $ '}. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.+%_#*?!(),:=@$']{1,128}");
+
+    private final String hostName;
+    private final Map<String, DeviceIdentity> devices = new ConcurrentHashMap<>();
+    private final List<Consumer<DeviceIdentity>> changeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<DeviceIdentity>> deleteListeners = new CopyOnWriteArrayList<>();
+
+    public DeviceRegistry(String hostName) {
+        this.hostName = hostName;
+    }
+
+    /** Registers a device with generated keys. */
+    public DeviceIdentity create(String deviceId) {
+        return create(deviceId, Keys.generate(), Keys.generate());
+    }
+
+    /**
+     * Registers a device with the given keys.
+     *
+     * @throws IllegalArgumentException for an invalid id or key
+     * @throws IllegalStateException if the device already exists
+     */
+    public DeviceIdentity create(String deviceId, String primaryKey, String secondaryKey) {
+        requireValidId(deviceId);
+        requireValidKey(primaryKey, "primary");
+        requireValidKey(secondaryKey, "secondary");
+        DeviceIdentity identity = new DeviceIdentity(hostName, deviceId, primaryKey, secondaryKey,
+                DeviceStatus.ENABLED, UUID.randomUUID().toString(), 1);
+        if (devices.putIfAbsent(deviceId, identity) != null) {
+            throw new IllegalStateException("device '" + deviceId + "' already exists");
+        }
+        return identity;
+    }
+
+    public Optional<DeviceIdentity> find(String deviceId) {
+        return deviceId == null ? Optional.empty() : Optional.ofNullable(devices.get(deviceId));
+    }
+
+    /** @throws NoSuchElementException naming the known devices */
+    public DeviceIdentity get(String deviceId) {
+        return find(deviceId).orElseThrow(() -> new NoSuchElementException(
+                "device '" + deviceId + "' is not registered; registered: " + devices.keySet()));
+    }
+
+    /** All devices, ordered by id. */
+    public List<DeviceIdentity> list() {
+        List<DeviceIdentity> all = new ArrayList<>(devices.values());
+        all.sort(Comparator.comparing(DeviceIdentity::deviceId));
+        return all;
+    }
+
+    public DeviceIdentity disable(String deviceId) {
+        return update(deviceId, d -> d.with(DeviceStatus.DISABLED));
+    }
+
+    public DeviceIdentity enable(String deviceId) {
+        return update(deviceId, d -> d.with(DeviceStatus.ENABLED));
+    }
+
+    /** Replaces the keys; connected devices are disconnected, as on the real hub. */
+    public DeviceIdentity updateKeys(String deviceId, String primaryKey, String secondaryKey) {
+        requireValidKey(primaryKey, "primary");
+        requireValidKey(secondaryKey, "secondary");
+        return update(deviceId, d -> d.withKeys(primaryKey, secondaryKey));
+    }
+
+    /** Deletes a device: it is disconnected and its queued messages are dropped. */
+    public boolean delete(String deviceId) {
+        DeviceIdentity removed = devices.remove(deviceId);
+        if (removed != null) {
+            deleteListeners.forEach(l -> l.accept(removed));
+        }
+        return removed != null;
+    }
+
+    /** Deletes every device (used between tests). */
+    public void clear() {
+        list().forEach(d -> delete(d.deviceId()));
+    }
+
+    private DeviceIdentity update(String deviceId, java.util.function.UnaryOperator<DeviceIdentity> change) {
+        DeviceIdentity updated = devices.computeIfPresent(deviceId, (id, d) -> change.apply(d));
+        if (updated == null) {
+            get(deviceId); // throws with the list of known devices
+        }
+        changeListeners.forEach(l -> l.accept(updated));
+        return updated;
+    }
+
+    /** For the hub's adapters: told after a device is disabled, re-keyed or enabled. */
+    public void onChange(Consumer<DeviceIdentity> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** For the hub's adapters: told after a device is deleted. */
+    public void onDelete(Consumer<DeviceIdentity> listener) {
+        deleteListeners.add(listener);
+    }
+
+    public static boolean isValidDeviceId(String deviceId) {
+        return deviceId != null && DEVICE_ID.matcher(deviceId).matches();
+    }
+
+    private static void requireValidId(String deviceId) {
+        if (!isValidDeviceId(deviceId)) {
+            throw new IllegalArgumentException("invalid device id '" + deviceId
+                    + "': use 1-128 ASCII letters, digits or - . + % _ # * ? ! ( ) , : = @ $ '");
+        }
+    }
+
+    private static void requireValidKey(String key, String which) {
+        if (!Keys.isValid(key)) {
+            throw new IllegalArgumentException("the " + which + " key is not valid Base64");
+        }
+    }
+}

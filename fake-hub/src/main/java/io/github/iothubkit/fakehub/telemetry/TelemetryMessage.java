@@ -1,0 +1,52 @@
+package io.github.iothubkit.fakehub.telemetry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A device-to-cloud message the hub accepted, with its decoded property bag.
+ *
+ * @param systemProperties the {@code $.}-prefixed keys as sent, e.g. {@code $.mid}, {@code $.ct}
+ * @param properties       the application properties
+ */
+public record TelemetryMessage(String deviceId, String topic, byte[] body, Map<String, String> systemProperties,
+        Map<String, String> properties, Instant receivedTime) {
+
+    public TelemetryMessage {
+        body = body.clone();
+        systemProperties = Map.copyOf(systemProperties);
+        properties = Map.copyOf(properties);
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public String bodyAsString() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public String messageId() {
+        return systemProperties.get("$.mid");
+    }
+
+    public String correlationId() {
+        return systemProperties.get("$.cid");
+    }
+
+    public String contentType() {
+        return systemProperties.get("$.ct");
+    }
+
+    public String contentEncoding() {
+        return systemProperties.get("$.ce");
+    }
+
+    @Override
+    public String toString() {
+        return "TelemetryMessage{" + deviceId + ", messageId=" + messageId() + ", properties=" + properties
+                + ", body=" + body.length + " bytes}";
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.iothubkit.fakehub.tls;
+
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The hub's TLS material, made in memory at start: a CA and a server certificate it signs, whose
+ * subject alternative names hold the bound address (the SDKs verify the host as an IP SAN) and
+ * {@code localhost}. Nothing is written to disk.
+ */
+public final class HubCertificates {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration VALIDITY = Duration.ofDays(365);
+
+    private final X509Certificate caCertificate;
+    private final X509Certificate serverCertificate;
+    private final PrivateKey serverKey;
+
+    private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
+        this.caCertificate = ca;
+        this.serverCertificate = server;
+        this.serverKey = serverKey;
+    }
+
+    /** Makes a fresh CA and a server certificate for {@code host} (an IP literal or a DNS name). */
+    public static HubCertificates generate(String host) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            KeyPair caKeys = generator.generateKeyPair();
+            KeyPair serverKeys = generator.generateKeyPair();
+            Instant now = Instant.now();
+            X500Name caName = new X500Name("CN=Fake IoT Hub test CA " + Long.toHexString(RANDOM.nextLong()));
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+
+            X509v3CertificateBuilder ca = builder(caName, caName, caKeys, now)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+            X509Certificate caCert = sign(ca, caKeys);
+
+            X509v3CertificateBuilder server = builder(caName, new X500Name("CN=" + host), serverKeys, now)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(host))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            X509Certificate serverCert = sign(server, caKeys);
+            return new HubCertificates(caCert, serverCert, serverKeys.getPrivate());
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("could not generate the hub's TLS certificates", e);
+        }
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
+        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
+            throws OperatorCreationException, GeneralSecurityException {
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    }
+
+    private static GeneralNames subjectAltNames(String host) {
+        List<GeneralName> names = new ArrayList<>();
+        if (isIpLiteral(host)) {
+            names.add(new GeneralName(GeneralName.iPAddress, host));
+        } else {
+            names.add(new GeneralName(GeneralName.dNSName, host));
+        }
+        if (!host.equals("localhost")) {
+            names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+        }
+        if (!host.equals("127.0.0.1")) {
+            names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        }
+        return new GeneralNames(names.toArray(GeneralName[]::new));
+    }
+
+    private static boolean isIpLiteral(String host) {
+        if (!host.matches("[0-9.]+|.*:.*")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(host); // literal: no lookup happens
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public X509Certificate caCertificate() {
+        return caCertificate;
+    }
+
+    public X509Certificate serverCertificate() {
+        return serverCertificate;
+    }
+
+    public PrivateKey serverKey() {
+        return serverKey;
+    }
+
+    /** The server certificate followed by the CA, PEM-encoded. */
+    public String serverChainPem() {
+        return pem(serverCertificate) + pem(caCertificate);
+    }
+
+    /** The server's private key, PKCS#8 PEM. */
+    public String serverKeyPem() {
+        String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(serverKey.getEncoded()); // getEncoded() is PKCS#8
+        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    public String caPem() {
+        return pem(caCertificate);
+    }
+
+    private static String pem(Object object) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not PEM-encode " + object.getClass().getSimpleName(), e);
+        }
+        return out.toString();
+    }
+}
