@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
@@ -92,12 +93,29 @@ public final class FakeIotHub implements AutoCloseable {
             mqtt = new MqttAdapter();
             mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
             amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
+            startRegistry();
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
             return this;
         } catch (RuntimeException | Error e) {
             close();
             throw e;
+        }
+    }
+
+    private void startRegistry() {
+        if (settings.httpsPort < 0) {
+            return;
+        }
+        try {
+            httpsPort = startAdapter(new RegistryHttpAdapter(), settings.httpsPort, "HTTPS registry");
+        } catch (FakeIotHubException e) {
+            if (settings.httpsRequired) {
+                throw e;
+            }
+            adapters.remove(adapters.size() - 1).close();
+            LOG.warn("Registry REST is off: port {} cannot be bound on {} ({}); MQTT and AMQP work without it",
+                    settings.httpsPort, settings.host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
     }
 
@@ -203,6 +221,8 @@ public final class FakeIotHub implements AutoCloseable {
         private String host = "127.0.0.1";
         private int mqttPort = 8883;
         private int amqpPort = 5671;
+        private int httpsPort = -1;
+        private boolean httpsRequired = true;
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = 10;
@@ -226,6 +246,21 @@ public final class FakeIotHub implements AutoCloseable {
         /** The AMQPS port. The Azure SDKs only use 5671; 0 picks a free one. */
         public Builder amqpPort(int port) {
             this.amqpPort = port;
+            return this;
+        }
+
+        /**
+         * Serves the registry REST subset on this port (the service SDK's RegistryClient only uses 443;
+         * 0 picks a free one). Off by default.
+         */
+        public Builder httpsPort(int port) {
+            this.httpsPort = port;
+            return this;
+        }
+
+        /** If false, a registry port that cannot be bound is logged and skipped instead of failing start. */
+        public Builder httpsRequired(boolean required) {
+            this.httpsRequired = required;
             return this;
         }
 
@@ -286,6 +321,8 @@ public final class FakeIotHub implements AutoCloseable {
             b.host = host;
             b.mqttPort = mqttPort;
             b.amqpPort = amqpPort;
+            b.httpsPort = httpsPort;
+            b.httpsRequired = httpsRequired;
             b.clock = clock;
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
