@@ -34,7 +34,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The hub's TLS material, made in memory at start: a CA and a server certificate it signs, whose
+ * The hub's TLS material, made in memory at start: a server certificate signed by a test CA, whose
  * subject alternative names hold the bound address (the SDKs verify the host as an IP SAN) and
  * {@code localhost}. Nothing is written to disk.
  */
@@ -53,34 +53,60 @@ public final class HubCertificates {
         this.serverKey = serverKey;
     }
 
-    /** Makes a fresh CA and a server certificate for {@code host} (an IP literal or a DNS name). */
+    /**
+     * Makes a server certificate for {@code host} (an IP literal or a DNS name), signed by this JVM's
+     * test CA. Every hub in one JVM shares that CA, so one trust setting (for example the process-wide
+     * default that the service SDK's RegistryClient reads) trusts them all, and only the first hub pays
+     * for generating it.
+     */
     public static HubCertificates generate(String host) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            KeyPair caKeys = generator.generateKeyPair();
-            KeyPair serverKeys = generator.generateKeyPair();
-            Instant now = Instant.now();
-            X500Name caName = new X500Name("CN=Fake IoT Hub test CA " + Long.toHexString(RANDOM.nextLong()));
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-
-            X509v3CertificateBuilder ca = builder(caName, caName, caKeys, now)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
-            X509Certificate caCert = sign(ca, caKeys);
-
-            X509v3CertificateBuilder server = builder(caName, new X500Name("CN=" + host), serverKeys, now)
+            Ca ca = Ca.shared();
+            KeyPair serverKeys = keyPair();
+            X509v3CertificateBuilder server = builder(ca.name, new X500Name("CN=" + host), serverKeys, Instant.now())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(host))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            X509Certificate serverCert = sign(server, caKeys);
-            return new HubCertificates(caCert, serverCert, serverKeys.getPrivate());
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate));
+            X509Certificate serverCert = sign(server, ca.keys);
+            return new HubCertificates(ca.certificate, serverCert, serverKeys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("could not generate the hub's TLS certificates", e);
+        }
+    }
+
+    private static KeyPair keyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    /** The test CA of this JVM, made on first use. Its key never leaves memory. */
+    private static final class Ca {
+        private static Ca shared;
+
+        final X500Name name;
+        final KeyPair keys;
+        final X509Certificate certificate;
+
+        private Ca() throws GeneralSecurityException, OperatorCreationException, java.io.IOException {
+            name = new X500Name("CN=Fake IoT Hub test CA " + Long.toHexString(RANDOM.nextLong()));
+            keys = keyPair();
+            certificate = sign(builder(name, name, keys, Instant.now())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic())), keys);
+        }
+
+        static synchronized Ca shared() throws GeneralSecurityException, OperatorCreationException, java.io.IOException {
+            if (shared == null) {
+                shared = new Ca();
+            }
+            return shared;
         }
     }
 
