@@ -64,7 +64,7 @@ public final class FakeIotHub implements AutoCloseable {
         this.settings = settings;
         this.clock = settings.clock;
         this.registry = new DeviceRegistry(settings.host);
-        this.authenticator = new HubAuthenticator(settings.host, registry, clock);
+        this.authenticator = new HubAuthenticator(settings.host, registry);
         this.feedback = new FeedbackJournal(clock);
         this.cloudToDevice = new CloudToDevice(registry, clock, new CloudToDevice.Limits(50, 64 * 1024,
                 Duration.ofHours(1), settings.maxInFlight), feedback);
@@ -108,7 +108,7 @@ public final class FakeIotHub implements AutoCloseable {
             return;
         }
         try {
-            httpsPort = startAdapter(new RegistryHttpAdapter(), settings.httpsPort, "HTTPS registry");
+            httpsPort = startAdapter(new RegistryHttpAdapter(this::isConnected), settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;

@@ -2,24 +2,159 @@ package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.broker.subscriptions.Topic;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
-/** Placeholder: replaced by the Moquette adapter. */
+/**
+ * IoT Hub's device MQTT surface on Moquette 0.17: TLS only, in-memory, no telemetry, with a
+ * {@link DeviceChannel} in front of every connection. Also tracks which devices are connected and which
+ * hold a persistent C2D subscription.
+ */
 public final class MqttAdapter implements Adapter {
 
+    private final Server server = new Server();
+    private final Map<String, DeviceChannel> connected = new ConcurrentHashMap<>();
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private HubContext hub;
+    private boolean started;
+
     @Override
-    public int start(HubContext hub, int port) {
-        return port;
+    public int start(HubContext hub, int port) throws Exception {
+        this.hub = hub;
+        Properties config = new Properties();
+        config.setProperty("host", hub.host());
+        config.setProperty("port", "disabled");
+        config.setProperty("ssl_port", Integer.toString(port));
+        config.setProperty("persistence_enabled", "false");
+        config.setProperty("telemetry_enabled", "false");
+        config.setProperty("allow_anonymous", "false");
+        config.setProperty("netty.mqtt.message_size", Integer.toString(DeviceChannel.MAX_TELEMETRY_BYTES + 64 * 1024));
+        try {
+            server.startServer(new MemoryConfig(config), List.of(), this::sslContext, new SecondLineAuthenticator(),
+                    new SecondLinePolicy());
+            started = true;
+        } catch (RuntimeException e) {
+            started = true; // Moquette's threads exist even after a failed start: stop them
+            close();
+            throw e.getCause() instanceof BindException bind ? bind : e;
+        }
+        MoquetteHooks.installPerConnectionHandler(server, () -> new DeviceChannel(hub, this));
+        hub.registry().onChange(d -> {
+            if (!d.isEnabled()) {
+                disconnect(d.deviceId());
+            }
+        });
+        hub.registry().onDelete(d -> {
+            subscribed.remove(d.deviceId());
+            disconnect(d.deviceId());
+        });
+        return boundPort(port);
     }
 
+    private io.netty.handler.ssl.SslContext sslContext() {
+        try {
+            X509Certificate[] chain = {hub.certificates().serverCertificate(), hub.certificates().caCertificate()};
+            return SslContextBuilder.forServer(hub.certificates().serverKey(), chain)
+                    .sslProvider(SslProvider.JDK).protocols("TLSv1.3", "TLSv1.2").build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("could not build the MQTT TLS context", e);
+        }
+    }
+
+    /** Moquette records an ephemeral port asynchronously after bind: wait for it briefly. */
+    private int boundPort(int requested) {
+        if (requested != 0) {
+            return requested;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.getSslPort() == 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        return server.getSslPort();
+    }
+
+    /** Closes the device's connection; false if it had none. */
     public boolean disconnect(String deviceId) {
-        return false;
+        DeviceChannel channel = connected.get(deviceId);
+        if (channel == null) {
+            return false;
+        }
+        channel.close("closed by the hub");
+        return true;
     }
 
     public boolean isConnected(String deviceId) {
-        return false;
+        DeviceChannel channel = connected.get(deviceId);
+        return channel != null && channel.isActive();
+    }
+
+    void attached(String deviceId, DeviceChannel channel) {
+        connected.put(deviceId, channel);
+    }
+
+    void detached(String deviceId, DeviceChannel channel) {
+        connected.remove(deviceId, channel);
+    }
+
+    void rememberSubscription(String deviceId) {
+        subscribed.add(deviceId);
+    }
+
+    void forgetSubscription(String deviceId) {
+        subscribed.remove(deviceId);
+    }
+
+    boolean hasSubscription(String deviceId) {
+        return subscribed.contains(deviceId);
     }
 
     @Override
     public void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        try {
+            MoquetteHooks.shutDownEventLoopsNow(server);
+        } finally {
+            server.stopServer();
+        }
+    }
+
+    /** Moquette's own check, behind {@link DeviceChannel}'s: nothing unauthenticated gets a session. */
+    private final class SecondLineAuthenticator implements IAuthenticator {
+        @Override
+        public boolean checkValid(String clientId, String username, byte[] password) {
+            return password != null && hub.authenticator()
+                    .authenticateDevice(clientId, new String(password, StandardCharsets.UTF_8)).accepted();
+        }
+    }
+
+    /** Moquette's own topic check, behind {@link DeviceChannel}'s. */
+    private static final class SecondLinePolicy implements IAuthorizatorPolicy {
+        @Override
+        public boolean canWrite(Topic topic, String user, String client) {
+            return false; // telemetry never reaches Moquette: DeviceChannel takes it
+        }
+
+        @Override
+        public boolean canRead(Topic topic, String user, String client) {
+            return new TopicPolicy(client).maySubscribe(topic.toString());
+        }
     }
 }

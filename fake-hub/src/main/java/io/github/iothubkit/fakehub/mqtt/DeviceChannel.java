@@ -1,0 +1,303 @@
+package io.github.iothubkit.fakehub.mqtt;
+
+import io.github.iothubkit.fakehub.auth.HubAuthenticator;
+import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.c2d.DeviceLink;
+import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribePayload;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IoT Hub's device surface on one MQTT connection. It sits in Moquette's pipeline just before
+ * Moquette's own handler and sees every packet first: it authenticates CONNECT (so it can answer
+ * CONNACK 5 as well as 4), enforces the topic policy, takes telemetry and acknowledges it itself,
+ * pushes C2D messages with its own packet ids and completes them on PUBACK. Moquette keeps what it
+ * does well: sessions, SUBACK, keep-alive and the takeover of a device's older connection.
+ *
+ * <p>All methods run on the channel's event loop except {@link #deliver}, which hops onto it.
+ */
+final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceChannel.class);
+    /** IoT Hub's limit for a device-to-cloud message, body and properties together. */
+    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
+
+    private final HubContext hub;
+    private final MqttAdapter adapter;
+    private ChannelHandlerContext ctx;
+    private String deviceId;
+    private TopicPolicy policy;
+    private boolean cleanSession;
+    private boolean attached;
+    /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
+    private final Set<Integer> c2dSubscribes = new HashSet<>();
+    /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
+    private final Map<Integer, Long> unacked = new HashMap<>();
+    private int lastPacketId;
+
+    DeviceChannel(HubContext hub, MqttAdapter adapter) {
+        this.hub = hub;
+        this.adapter = adapter;
+    }
+
+    String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    // ---- inbound -----------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage mqtt)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (mqtt.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            close("malformed MQTT packet: " + mqtt.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = mqtt.fixedHeader().messageType();
+        if (type != MqttMessageType.CONNECT && deviceId == null) {
+            ReferenceCountUtil.release(msg);
+            close(type + " before CONNECT");
+            return;
+        }
+        switch (type) {
+            case CONNECT -> onConnect((MqttConnectMessage) mqtt);
+            case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) mqtt);
+            case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) mqtt);
+            case PUBLISH -> onPublish((MqttPublishMessage) mqtt);
+            case PUBACK -> onPubAck(mqtt);
+            case PUBREC, PUBREL, PUBCOMP -> close(type + ": IoT Hub does not support QoS 2");
+            default -> ctx.fireChannelRead(msg); // PINGREQ, DISCONNECT: Moquette's job
+        }
+    }
+
+    private void onConnect(MqttConnectMessage connect) {
+        if (deviceId != null) {
+            close("a second CONNECT on one connection is a protocol violation");
+            return;
+        }
+        String clientId = connect.payload().clientIdentifier();
+        byte[] password = connect.payload().passwordInBytes();
+        HubAuthenticator.Result auth = hub.authenticator().authenticateDevice(clientId,
+                password == null ? null : new String(password, StandardCharsets.UTF_8));
+        if (!auth.accepted()) {
+            MqttConnectReturnCode code = auth.refusal() == HubAuthenticator.Refusal.NOT_AUTHORIZED
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
+            LOG.info("Refused MQTT CONNECT of '{}' with {}: {}", clientId, code, auth.reason());
+            ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        deviceId = clientId;
+        policy = new TopicPolicy(deviceId);
+        cleanSession = connect.variableHeader().isCleanSession();
+        ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
+    }
+
+    private void onSubscribe(MqttSubscribeMessage subscribe) {
+        List<MqttTopicSubscription> granted = new ArrayList<>();
+        boolean c2d = false;
+        for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
+            if (!policy.maySubscribe(s.topicFilter())) {
+                close("SUBSCRIBE to '" + s.topicFilter() + "', which is not this device's topic");
+                return;
+            }
+            c2d |= policy.isDevicebound(s.topicFilter());
+            // IoT Hub grants at most QoS 1.
+            MqttQoS qos = s.qualityOfService() == MqttQoS.EXACTLY_ONCE ? MqttQoS.AT_LEAST_ONCE : s.qualityOfService();
+            granted.add(new MqttTopicSubscription(s.topicFilter(), qos));
+        }
+        if (c2d) {
+            c2dSubscribes.add(subscribe.variableHeader().messageId());
+        }
+        ctx.fireChannelRead(new MqttSubscribeMessage(subscribe.fixedHeader(), subscribe.variableHeader(),
+                new MqttSubscribePayload(granted)));
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
+            adapter.forgetSubscription(deviceId);
+            hub.cloudToDevice().detach(deviceId, this);
+            hub.cloudToDevice().attach(deviceId, this, false);
+        }
+        ctx.fireChannelRead(unsubscribe);
+    }
+
+    private void onPublish(MqttPublishMessage publish) {
+        try {
+            MqttQoS qos = publish.fixedHeader().qosLevel();
+            String topic = publish.variableHeader().topicName();
+            if (qos == MqttQoS.EXACTLY_ONCE) {
+                close("PUBLISH at QoS 2, which IoT Hub does not support");
+                return;
+            }
+            String bag = policy.telemetryBag(topic);
+            if (bag == null && !TopicPolicy.isTwinOrMethodRequest(topic)) {
+                close("PUBLISH to '" + topic + "', which is not this device's topic");
+                return;
+            }
+            if (bag != null && !acceptTelemetry(topic, bag, publish)) {
+                return;
+            }
+            if (qos == MqttQoS.AT_LEAST_ONCE) {
+                ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            }
+        } finally {
+            ReferenceCountUtil.release(publish);
+        }
+    }
+
+    private boolean acceptTelemetry(String topic, String bag, MqttPublishMessage publish) {
+        PropertyBag.Decoded props = PropertyBag.decode(bag);
+        byte[] body = ByteBufUtil.getBytes(publish.payload());
+        int size = body.length + bag.length();
+        if (size > MAX_TELEMETRY_BYTES) {
+            close("telemetry of " + size + " bytes is over IoT Hub's 256 KB limit");
+            return false;
+        }
+        Map<String, String> application = props.application();
+        if (publish.fixedHeader().isRetain()) {
+            application = new java.util.LinkedHashMap<>(application);
+            application.put("mqtt-retain", "true"); // IoT Hub forwards RETAIN as a property, stores nothing
+        }
+        hub.telemetry().record(new TelemetryMessage(deviceId, topic, body, props.system(), application,
+                hub.clock().now()));
+        return true;
+    }
+
+    private void onPubAck(MqttMessage puback) {
+        int packetId = ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId();
+        Long sequence = unacked.remove(packetId);
+        if (sequence != null) {
+            hub.cloudToDevice().complete(deviceId, sequence);
+        }
+    }
+
+    // ---- outbound: watch Moquette's answers ----------------------------------------------------
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof MqttConnAckMessage connAck
+                && connAck.variableHeader().connectReturnCode() == MqttConnectReturnCode.CONNECTION_ACCEPTED
+                && deviceId != null && !attached) {
+            boolean subscribed = !cleanSession && connAck.variableHeader().isSessionPresent()
+                    && adapter.hasSubscription(deviceId);
+            if (cleanSession) {
+                adapter.forgetSubscription(deviceId);
+            }
+            attached = true;
+            // Attach once CONNACK is on the wire, so no C2D PUBLISH can overtake it.
+            promise = promise.unvoid().addListener(f -> {
+                if (f.isSuccess() && ctx.channel().isActive()) {
+                    adapter.attached(deviceId, this);
+                    hub.cloudToDevice().attach(deviceId, this, subscribed);
+                }
+            });
+        } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
+            promise = promise.unvoid().addListener(f -> {
+                if (f.isSuccess() && ctx.channel().isActive()) {
+                    adapter.rememberSubscription(deviceId);
+                    hub.cloudToDevice().subscribed(deviceId, this);
+                }
+            });
+        }
+        ctx.write(msg, promise);
+    }
+
+    // ---- C2D delivery ------------------------------------------------------------------------
+
+    @Override
+    public void deliver(Delivery delivery) {
+        ctx.channel().eventLoop().execute(() -> publish(delivery));
+    }
+
+    private void publish(Delivery d) {
+        if (!ctx.channel().isActive()) {
+            return; // the queue takes it back when the connection's close reaches detach()
+        }
+        int packetId = nextPacketId();
+        unacked.put(packetId, d.sequence());
+        ByteBuf payload = Unpooled.wrappedBuffer(d.message().body());
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, d.redelivery(), MqttQoS.AT_LEAST_ONCE,
+                false, 0);
+        ctx.writeAndFlush(new MqttPublishMessage(header,
+                new MqttPublishVariableHeader(PropertyBag.c2dTopic(deviceId, d.message()), packetId), payload));
+    }
+
+    /** Packet ids unique on this connection; a fresh connection starts afresh, as nothing is in flight on it. */
+    private int nextPacketId() {
+        do {
+            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+        } while (unacked.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deviceId != null && attached) {
+            hub.cloudToDevice().detach(deviceId, this);
+            adapter.detached(deviceId, this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Back-pressure instead of Moquette's drop-when-unwritable: stop reading until acks drain.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Closes the connection now, as IoT Hub does on a policy violation. */
+    void close(String why) {
+        LOG.info("Closing MQTT connection of '{}': {}", deviceId, why);
+        ctx.close();
+    }
+
+    boolean isActive() {
+        return ctx != null && ctx.channel().isActive();
+    }
+}
