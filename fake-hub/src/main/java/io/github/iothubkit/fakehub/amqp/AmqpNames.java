@@ -1,0 +1,47 @@
+package io.github.iothubkit.fakehub.amqp;
+
+import java.util.Locale;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+
+/** Link addresses and error conditions of IoT Hub's AMQP service endpoint. */
+final class AmqpNames {
+
+    static final String CBS = "$cbs";
+    static final String DEVICEBOUND = "/messages/devicebound";
+    static final String FEEDBACK = "/messages/servicebound/feedback";
+    static final String FEEDBACK_CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
+
+    static final String NOT_FOUND = "amqp:not-found";
+    static final String UNAUTHORIZED = "amqp:unauthorized-access";
+    static final String RESOURCE_LIMIT_EXCEEDED = "amqp:resource-limit-exceeded";
+    static final String MESSAGE_SIZE_EXCEEDED = "amqp:link:message-size-exceeded";
+    static final String INVALID_FIELD = "amqp:invalid-field";
+    static final String NOT_IMPLEMENTED = "amqp:not-implemented";
+    static final String INTERNAL_ERROR = "amqp:internal-error";
+
+    private AmqpNames() {
+    }
+
+    /** Compares an attach address to one of ours: any case, leading slash optional. */
+    static boolean sameAddress(String remote, String ours) {
+        if (remote == null) {
+            return false;
+        }
+        String a = remote.strip().toLowerCase(Locale.ROOT);
+        String b = ours.toLowerCase(Locale.ROOT);
+        return a.equals(b) || ("/" + a).equals(b);
+    }
+
+    static ErrorCondition condition(String symbol, String description) {
+        return new ErrorCondition(Symbol.valueOf(symbol), description);
+    }
+
+    /** A Rejected outcome always carries an error: the service SDK dereferences it unconditionally. */
+    static Rejected rejected(String symbol, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(condition(symbol, description));
+        return rejected;
+    }
+}
