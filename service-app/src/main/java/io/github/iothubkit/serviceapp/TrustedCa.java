@@ -1,0 +1,70 @@
+package io.github.iothubkit.serviceapp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Turns a PEM CA bundle into an {@link SSLContext} that trusts only those CAs. The SDK's own default
+ * trusts the JVM store; a hub with a private CA (a test hub, a gateway) needs its CA passed this way. A copy of device-app's class: the two apps
+ * stay independent of each other.
+ */
+public final class TrustedCa {
+
+    private TrustedCa() {
+    }
+
+    /** Accepts either PEM text (contains {@code -----BEGIN}) or the path of a PEM file. */
+    public static SSLContext fromPemOrPath(String pemOrPath) {
+        if (pemOrPath.contains("-----BEGIN")) {
+            return fromPem(pemOrPath, "the given PEM text");
+        }
+        return fromFile(Path.of(pemOrPath.trim()));
+    }
+
+    public static SSLContext fromFile(Path file) {
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ServiceAppException(ServiceAppException.Kind.CONFIGURATION,
+                    "cannot read the trusted CA file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        return fromPem(pem, file.toString());
+    }
+
+    public static SSLContext fromPem(String pem, String source) {
+        try {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (certificates.isEmpty()) {
+                throw new ServiceAppException(ServiceAppException.Kind.CONFIGURATION,
+                        "no certificate found in " + source, null);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                store.setCertificateEntry("trusted-ca-" + i++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            // "TLS" rather than the SDK's "TLSv1.2": lets the handshake use 1.3 when the hub offers it.
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ServiceAppException(ServiceAppException.Kind.CONFIGURATION,
+                    "the trusted CA in " + source + " is not valid PEM (" + e.getMessage() + ")", e);
+        }
+    }
+}
