@@ -35,7 +35,7 @@ public final class DeviceFailures {
             return new DeviceAppException(Kind.UNAUTHORIZED, "the hub at " + hostName + " refused device '" + deviceId
                     + "' (UNAUTHORIZED): check the SharedAccessKey and that the device exists and is enabled", failure);
         }
-        if (root instanceof SSLException) {
+        if (inChain(failure, SSLException.class)) {
             return new DeviceAppException(Kind.UNREACHABLE, "the TLS handshake with " + endpoint + " failed ("
                     + describe(root) + "): if the hub uses a private CA, set IOTHUB_TRUSTED_CA_PEM to its PEM file",
                     failure);
@@ -53,6 +53,16 @@ public final class DeviceFailures {
         return root instanceof ConnectException || root instanceof NoRouteToHostException
                 || root instanceof SocketTimeoutException || root instanceof UnknownHostException
                 || root instanceof java.util.concurrent.TimeoutException;
+    }
+
+    /** TLS failures surface as SSLHandshakeException with a PKIX or SAN exception as its own cause. */
+    static boolean inChain(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable rootCause(Throwable t) {

@@ -38,7 +38,7 @@ public final class ServiceFailures {
                     + " credentials (IotHubUnauthorizedException): check SharedAccessKeyName and SharedAccessKey,"
                     + " and that the policy has the 'service connect' permission", failure);
         }
-        if (root instanceof SSLException) {
+        if (inChain(failure, SSLException.class)) {
             return new ServiceAppException(Kind.UNREACHABLE, "the TLS handshake with " + hostName + ":5671 failed ("
                     + describe(root) + "): if the hub uses a private CA, set IOTHUB_TRUSTED_CA_PEM to its PEM file",
                     failure);
@@ -49,6 +49,16 @@ public final class ServiceFailures {
         }
         return new ServiceAppException(Kind.OTHER, "the service client failed (" + failure.getClass().getSimpleName()
                 + "): " + describe(failure), failure);
+    }
+
+    /** TLS failures surface as SSLHandshakeException with a PKIX exception as its own cause. */
+    static boolean inChain(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable rootCause(Throwable t) {
