@@ -209,6 +209,10 @@ public final class ServiceApp {
     /** Runs on the SDK's reactor thread for each feedback batch. */
     private AcknowledgementType onFeedback(FeedbackBatch batch) {
         for (FeedbackRecord record : batch.getRecords()) {
+            // The feedback link carries the whole hub's feedback; only this device's is ours to report.
+            if (!config.deviceId().equals(record.getDeviceId())) {
+                continue;
+            }
             Feedback f = new Feedback(record.getOriginalMessageId(), String.valueOf(record.getStatusCode()),
                     record.getDeviceId(), record.getDescription());
             config.out().println("Feedback received: originalMessageId=" + f.originalMessageId() + ", statusCode="

@@ -86,10 +86,18 @@ public final class ServiceAppMain {
                 null);
     }
 
-    /** The SDK logs connection details and failures with stack traces; the app reports them in one line. */
+    /** Held so the JUL logger (and its level) is not garbage-collected. */
+    private static final java.util.logging.Logger PROTON_LOG = java.util.logging.Logger.getLogger("org.apache.qpid.proton");
+
+    /**
+     * The SDK logs connection details and failures with stack traces (slf4j), and proton-j logs TLS
+     * failures through java.util.logging; the app reports them in one line. An explicit
+     * -Dorg.slf4j.simpleLogger.defaultLogLevel keeps both.
+     */
     static void quietSdkLogging() {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+            PROTON_LOG.setLevel(java.util.logging.Level.OFF);
         }
     }
 }

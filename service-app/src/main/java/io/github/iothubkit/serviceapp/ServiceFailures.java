@@ -38,7 +38,8 @@ public final class ServiceFailures {
                     + " credentials (IotHubUnauthorizedException): check SharedAccessKeyName and SharedAccessKey,"
                     + " and that the policy has the 'service connect' permission", failure);
         }
-        if (inChain(failure, SSLException.class)) {
+        // proton-j reports TLS failures as an IOException whose message names the SSL exception.
+        if (inChain(failure, SSLException.class) || describe(root).contains("javax.net.ssl.")) {
             return new ServiceAppException(Kind.UNREACHABLE, "the TLS handshake with " + hostName + ":5671 failed ("
                     + describe(root) + "): if the hub uses a private CA, set IOTHUB_TRUSTED_CA_PEM to its PEM file",
                     failure);
