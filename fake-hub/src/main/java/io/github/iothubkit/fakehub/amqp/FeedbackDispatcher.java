@@ -47,6 +47,7 @@ final class FeedbackDispatcher {
     private final Binary userId;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicBoolean timerSet = new AtomicBoolean();
+    private volatile long timerId = -1;
     private volatile boolean closed;
 
     FeedbackDispatcher(Vertx vertx, HubContext hub) {
@@ -79,7 +80,7 @@ final class FeedbackDispatcher {
             flush(false);
         }
         if (journal.pending() > 0 && timerSet.compareAndSet(false, true)) {
-            vertx.setTimer(windowMillis, id -> {
+            timerId = vertx.setTimer(windowMillis, id -> {
                 timerSet.set(false);
                 flush(true);
             });
@@ -89,6 +90,7 @@ final class FeedbackDispatcher {
     void close() {
         closed = true;
         links.clear();
+        vertx.cancelTimer(timerId); // a long batch window must not outlive the hub on the shared Vert.x
     }
 
     private void flush(boolean partialBatches) {
