@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -134,7 +135,11 @@ final class RegistryHandler implements HttpHandler {
             }
             DeviceIdentity current = existing.orElseThrow(() -> RegistryError.deviceNotFound(deviceId));
             requireEtag(current, ifMatch);
-            return deviceResponse(update(current, request));
+            try {
+                return deviceResponse(update(current, request));
+            } catch (NoSuchElementException e) { // deleted in-process meanwhile
+                throw RegistryError.deviceNotFound(deviceId);
+            }
         }
     }
 
