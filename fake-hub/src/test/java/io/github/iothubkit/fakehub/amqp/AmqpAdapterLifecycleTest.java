@@ -132,7 +132,9 @@ class AmqpAdapterLifecycleTest {
             assertClosedAfterGarbage(new Socket(hub.host(), hub.amqpsPort())); // garbage instead of TLS
             SSLSocket tls = (SSLSocket) hub.trust().sslContext().getSocketFactory().createSocket(hub.host(),
                     hub.amqpsPort());
+            tls.setEnabledProtocols(new String[] {"TLSv1.2"}); // all the SDKs' default contexts offer
             tls.startHandshake();
+            assertThat(tls.getSession().getProtocol()).isEqualTo("TLSv1.2");
             assertClosedAfterGarbage(tls); // garbage instead of the AMQP/SASL header
 
             assertThat(client.isDisconnected()).isFalse();
