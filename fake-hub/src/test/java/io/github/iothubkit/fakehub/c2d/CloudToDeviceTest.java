@@ -1,0 +1,148 @@
+package io.github.iothubkit.fakehub.c2d;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The C2D queue's semantics, without sockets: a link here is just a list of deliveries. */
+class CloudToDeviceTest {
+
+    private final HubClock clock = HubClock.manual(Instant.parse("2026-01-01T00:00:00Z"));
+    private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
+    private final FeedbackJournal feedback = new FeedbackJournal(clock);
+    private final CloudToDevice c2d = new CloudToDevice(registry, clock,
+            new CloudToDevice.Limits(50, 64 * 1024, Duration.ofHours(1), 3), feedback);
+    private final List<Delivery> link = new ArrayList<>();
+    private final DeviceLink device = link::add;
+
+    @BeforeEach
+    void register() {
+        registry.create("d");
+    }
+
+    @Test
+    void deliversInOrderOnlyToASubscribedDeviceAndAtMostTheInFlightWindow() {
+        for (int i = 0; i < 5; i++) {
+            c2d.send("d", C2dMessage.of("x").messageId("m" + i));
+        }
+        c2d.attach("d", device, false);
+        assertThat(link).isEmpty();
+        c2d.subscribed("d", device);
+        assertThat(link).extracting(Delivery::message).extracting(C2dMessage::messageId).containsExactly("m0", "m1", "m2");
+        c2d.complete("d", link.get(0).sequence());
+        assertThat(link).extracting(d -> d.message().messageId()).containsExactly("m0", "m1", "m2", "m3");
+    }
+
+    @Test
+    void putsUnacknowledgedMessagesBackAtTheHeadOnDisconnectAndFlagsThemAsRedeliveries() {
+        c2d.send("d", C2dMessage.of("x").messageId("a"));
+        c2d.attach("d", device, true);
+        c2d.send("d", C2dMessage.of("x").messageId("b"));
+        c2d.detach("d", device);
+        c2d.send("d", C2dMessage.of("x").messageId("c"));
+        link.clear();
+        DeviceLink again = link::add;
+        c2d.attach("d", again, true);
+        assertThat(link).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
+                .containsExactly("a*", "b*", "c");
+    }
+
+    @Test
+    void aDuplicateOrLateAckChangesNothing() {
+        c2d.send("d", C2dMessage.of("x").messageId("a").ack(AckMode.FULL));
+        c2d.attach("d", device, true);
+        long seq = link.get(0).sequence();
+        c2d.complete("d", seq);
+        c2d.complete("d", seq);
+        assertThat(c2d.find("a").orElseThrow().outcomes()).containsExactly(C2dOutcome.ENQUEUED, C2dOutcome.DELIVERED,
+                C2dOutcome.COMPLETED);
+        assertThat(feedback.records()).hasSize(1).first().extracting(FeedbackRecord::status).isEqualTo(FeedbackStatus.SUCCESS);
+    }
+
+    @Test
+    void countsDeliveredButUnacknowledgedMessagesAgainstTheQueueDepth() {
+        c2d.attach("d", device, true);
+        for (int i = 0; i < 50; i++) {
+            c2d.send("d", C2dMessage.of("x"));
+        }
+        assertThatThrownBy(() -> c2d.send("d", C2dMessage.of("x"))).isInstanceOf(QueueFullException.class)
+                .extracting(e -> ((C2dSendException) e).errorCode()).isEqualTo(403004);
+        c2d.complete("d", link.get(0).sequence());
+        c2d.send("d", C2dMessage.of("x"));
+    }
+
+    @Test
+    void expiresAMessageThatWasHeldByTheDeviceWhenItsTimeCameOnceItComesBack() {
+        c2d.send("d", C2dMessage.of("x").messageId("held").ack(AckMode.NEGATIVE));
+        c2d.attach("d", device, true);
+        clock.advance(Duration.ofHours(2));
+        c2d.expireDue();
+        assertThat(c2d.find("held").orElseThrow().outcome()).isEqualTo(C2dOutcome.DELIVERED);
+        c2d.detach("d", device);
+        assertThat(c2d.find("held").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);
+        assertThat(feedback.records()).extracting(FeedbackRecord::status).containsExactly(FeedbackStatus.EXPIRED);
+    }
+
+    @Test
+    void neverDeliversAMessageSentAlreadyExpired() {
+        c2d.attach("d", device, true);
+        c2d.send("d", C2dMessage.of("x").messageId("late").expiryTime(clock.now().minusSeconds(1)));
+        assertThat(link).isEmpty();
+        assertThat(c2d.find("late").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);
+    }
+
+    @Test
+    void purgeRemovesEverythingAndReportsPurgedForNegativeAcks() {
+        c2d.send("d", C2dMessage.of("x").messageId("p1").ack(AckMode.FULL));
+        c2d.send("d", C2dMessage.of("x").messageId("p2").ack(AckMode.POSITIVE));
+        assertThat(c2d.purge("d")).isEqualTo(2);
+        assertThat(c2d.queued("d")).isEmpty();
+        assertThat(feedback.records()).extracting(FeedbackRecord::originalMessageId).containsExactly("p1");
+    }
+
+    @Test
+    void deletingADeviceDropsItsMessagesAndItsPendingFeedback() {
+        c2d.send("d", C2dMessage.of("x").messageId("e1").ack(AckMode.FULL).expiryTime(clock.now().plusSeconds(1)));
+        clock.advance(Duration.ofSeconds(2));
+        c2d.expireDue();
+        c2d.send("d", C2dMessage.of("x").messageId("q"));
+        assertThat(feedback.pending()).isEqualTo(1);
+        registry.delete("d");
+        c2d.deviceDeleted("d");
+        assertThat(feedback.pending()).isZero();
+        assertThat(c2d.find("q").orElseThrow().outcome()).isEqualTo(C2dOutcome.PURGED);
+    }
+
+    @Test
+    void refusesUnknownAndDisabledDevicesAndOversizeMessagesCountingPropertiesToo() {
+        assertThatThrownBy(() -> c2d.send("nobody", C2dMessage.of("x"))).isInstanceOf(DeviceNotFoundException.class);
+        registry.disable("d");
+        assertThatThrownBy(() -> c2d.send("d", C2dMessage.of("x"))).isInstanceOf(DeviceNotFoundException.class)
+                .hasMessageContaining("disabled");
+        registry.enable("d");
+        C2dMessage exactly = C2dMessage.of(new byte[64 * 1024 - 4]).messageId("ab").property("c", "d");
+        assertThat(exactly.size()).isEqualTo(64 * 1024);
+        c2d.send("d", exactly);
+        assertThatThrownBy(() -> c2d.send("d", exactly.property("e", ""))).isInstanceOf(MessageTooLargeException.class);
+    }
+
+    @Test
+    void aFailedAwaitSaysWhatHappenedInstead() {
+        c2d.send("d", C2dMessage.of("x").messageId("w"));
+        assertThatThrownBy(() -> c2d.awaitOutcome("w", C2dOutcome.COMPLETED, Duration.ofMillis(50)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expected message 'w' to be COMPLETED")
+                .hasMessageContaining("it is ENQUEUED")
+                .hasMessageContaining("the device is not connected");
+        assertThatThrownBy(() -> c2d.awaitOutcome("nope", C2dOutcome.COMPLETED, Duration.ofMillis(10)))
+                .hasMessageContaining("no message with that id was sent; latest sent: [w]");
+    }
+}
