@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
@@ -49,6 +50,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
+    private final Faults faults = new Faults();
     private final HubTrust trust;
     private final HubContext context;
     private final List<Adapter> adapters = new ArrayList<>();
@@ -74,6 +76,8 @@ public final class FakeIotHub implements AutoCloseable {
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
                 certificates, settings.feedbackBatchWindow, 64);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
+        cloudToDevice.beforeSend(faults::checkSend);
+        faults.bindDisconnect(this::disconnect);
         this.expiry = cloudToDevice::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,7 +94,7 @@ public final class FakeIotHub implements AutoCloseable {
 
     private FakeIotHub startAdapters() {
         try {
-            mqtt = new MqttAdapter();
+            mqtt = new MqttAdapter(faults);
             mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
             amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
             startRegistry();
@@ -187,9 +191,33 @@ public final class FakeIotHub implements AutoCloseable {
         return clock;
     }
 
+    /** Fault controls: refuse connects, withhold acks, delay delivery, fail sends, drop connections. */
+    public Faults faults() {
+        return faults;
+    }
+
     /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt.disconnect(deviceId);
+        return mqtt != null && mqtt.disconnect(deviceId);
+    }
+
+    /**
+     * Makes the hub as good as new between tests, without rebinding its ports (about a millisecond where
+     * a restart takes far longer): clears every fault, closes every device connection and waits until
+     * the hub has processed the closes, deletes every device with its queue, forgets all C2D messages,
+     * telemetry and feedback (journal and outbox), and sets a manual clock back to its start. Service
+     * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
+     */
+    public void reset() {
+        faults.clear();
+        if (mqtt != null) {
+            mqtt.disconnectAll(Duration.ofSeconds(5));
+        }
+        registry.clear();
+        cloudToDevice.reset();
+        feedback.reset();
+        telemetry.reset();
+        clock.reset();
     }
 
     /** Whether the device has a live MQTT connection. */
@@ -227,13 +255,25 @@ public final class FakeIotHub implements AutoCloseable {
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = 10;
         private boolean allowNonLoopback;
+        private boolean autoHost;
 
         private Builder() {
+        }
+
+        /**
+         * Picks a free loopback address in 127.0.1.1-127.0.1.254 at start, where the hub's ports are not
+         * taken, so that parallel test classes, Surefire forks and CI jobs never collide on 8883/5671.
+         * {@link FakeIotHub#host()} tells which one it got. Overrides {@link #host}.
+         */
+        public Builder autoHost() {
+            this.autoHost = true;
+            return this;
         }
 
         /** The address to bind, a loopback one by default: {@code 127.0.0.N} lets several hubs run at once. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            this.autoHost = false;
             return this;
         }
 
@@ -296,8 +336,21 @@ public final class FakeIotHub implements AutoCloseable {
 
         /** Starts the hub. */
         public FakeIotHub start() {
+            if (autoHost) {
+                return LoopbackHosts.start(this, this::startOn);
+            }
             checkHost();
             return new FakeIotHub(copy()).startAdapters();
+        }
+
+        private FakeIotHub startOn(String candidate) {
+            Builder b = copy();
+            b.host = candidate;
+            return new FakeIotHub(b).startAdapters();
+        }
+
+        int[] ports() {
+            return httpsPort > 0 ? new int[] {mqttPort, amqpPort, httpsPort} : new int[] {mqttPort, amqpPort};
         }
 
         private void checkHost() {

@@ -13,11 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class HubClock {
 
     private final boolean manual;
+    private final Instant start;
     private volatile Instant manualNow;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     private HubClock(boolean manual, Instant start) {
         this.manual = manual;
+        this.start = start;
         this.manualNow = start;
     }
 
@@ -60,6 +62,14 @@ public final class HubClock {
         manualNow = Objects.requireNonNull(instant, "instant");
         listeners.forEach(Runnable::run);
         return this;
+    }
+
+    /**
+     * Sets a manual clock back to the instant it was created with (the hub's {@code reset()} calls this,
+     * so every test starts at the same time); a system clock is left alone.
+     */
+    public HubClock reset() {
+        return manual ? set(start) : this;
     }
 
     /** For the hub's own components: called after every manual move. */

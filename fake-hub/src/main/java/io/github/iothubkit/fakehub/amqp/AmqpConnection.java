@@ -6,6 +6,7 @@ import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.DeviceNotFoundException;
 import io.github.iothubkit.fakehub.c2d.MessageTooLargeException;
 import io.github.iothubkit.fakehub.c2d.QueueFullException;
+import io.github.iothubkit.fakehub.c2d.ThrottledException;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonConnection;
@@ -202,6 +203,8 @@ final class AmqpConnection {
             outcome = AmqpNames.rejected(AmqpNames.RESOURCE_LIMIT_EXCEEDED, e.getMessage());
         } catch (MessageTooLargeException e) {
             outcome = AmqpNames.rejected(AmqpNames.MESSAGE_SIZE_EXCEEDED, e.getMessage());
+        } catch (ThrottledException e) {
+            outcome = AmqpNames.rejected(AmqpNames.THROTTLED, e.getMessage());
         }
         settle(delivery, outcome);
     }

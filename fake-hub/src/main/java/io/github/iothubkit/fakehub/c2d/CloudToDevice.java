@@ -18,6 +18,8 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits,
@@ -45,6 +47,8 @@ public final class CloudToDevice {
     private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing((Entry e) -> e.expiry));
     /** Signalled on every outcome change, for the awaiting methods. */
     private final Object changed = new Object();
+    /** Runs first in every send; the hub's fault controls throw from here. */
+    private volatile BiConsumer<String, C2dMessage> sendCheck = (deviceId, message) -> { };
 
     public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback) {
         this.registry = registry;
@@ -62,6 +66,7 @@ public final class CloudToDevice {
      * @throws QueueFullException        if the device already has 50 messages queued
      */
     public C2dRecord send(String deviceId, C2dMessage message) {
+        sendCheck.accept(deviceId, message);
         DeviceIdentity device = registry.find(deviceId).orElseThrow(() -> new DeviceNotFoundException(deviceId,
                 "ErrorCode:DeviceNotFound;Device '" + deviceId + "' is not registered"));
         if (!device.isEnabled()) {
@@ -126,6 +131,41 @@ public final class CloudToDevice {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until some message sent since start (or the last reset) matches {@code condition}, checked
+     * after every outcome change.
+     *
+     * @throws AssertionError after the timeout; callers that want a richer message catch it
+     */
+    public C2dRecord awaitMatching(Predicate<C2dRecord> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (true) {
+                for (C2dRecord r : records()) {
+                    if (condition.test(r)) {
+                        return r;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("Expected a matching C2D message within " + timeout.toMillis()
+                            + " ms; latest sent: " + latestIds());
+                }
+                try {
+                    changed.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while waiting for a C2D message", e);
+                }
+            }
+        }
+    }
+
+    /** Hub SPI: {@code check} runs first in every send and may refuse it by throwing a {@link C2dSendException}. */
+    public void beforeSend(BiConsumer<String, C2dMessage> check) {
+        this.sendCheck = java.util.Objects.requireNonNull(check, "check");
     }
 
     /** The latest message sent with this id. */

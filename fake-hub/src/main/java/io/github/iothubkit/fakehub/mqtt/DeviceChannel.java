@@ -3,14 +3,18 @@ package io.github.iothubkit.fakehub.mqtt;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.Delivery;
 import io.github.iothubkit.fakehub.c2d.DeviceLink;
+import io.github.iothubkit.fakehub.fault.ConnectRefusal;
+import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -30,12 +34,15 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +72,8 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
     private final Map<Integer, Long> unacked = new HashMap<>();
+    /** PUBACKs received while the hub's faults withhold them, in arrival order, until released. */
+    private final List<Integer> withheldAcks = new ArrayList<>();
     private int lastPacketId;
 
     DeviceChannel(HubContext hub, MqttAdapter adapter) {
@@ -117,6 +126,12 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             return;
         }
         String clientId = connect.payload().clientIdentifier();
+        Optional<ConnectRefusal> injected = adapter.faults().takeConnectRefusal(clientId);
+        if (injected.isPresent()) {
+            refuseConnect(clientId, MqttConnectReturnCode.valueOf((byte) injected.get().code()),
+                    "injected by hub.faults()");
+            return;
+        }
         byte[] password = connect.payload().passwordInBytes();
         HubAuthenticator.Result auth = hub.authenticator().authenticateDevice(clientId,
                 password == null ? null : new String(password, StandardCharsets.UTF_8));
@@ -124,15 +139,19 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             MqttConnectReturnCode code = auth.refusal() == HubAuthenticator.Refusal.NOT_AUTHORIZED
                     ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
                     : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
-            LOG.info("Refused MQTT CONNECT of '{}' with {}: {}", clientId, code, auth.reason());
-            ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
-                    .addListener(ChannelFutureListener.CLOSE);
+            refuseConnect(clientId, code, auth.reason());
             return;
         }
         deviceId = clientId;
         policy = new TopicPolicy(deviceId);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
+    }
+
+    private void refuseConnect(String clientId, MqttConnectReturnCode code, String reason) {
+        LOG.info("Refused MQTT CONNECT of '{}' with {}: {}", clientId, code, reason);
+        ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void onSubscribe(MqttSubscribeMessage subscribe) {
@@ -203,11 +222,31 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
         hub.telemetry().record(new TelemetryMessage(deviceId, topic, body, props.system(), application,
                 hub.clock().now()));
+        SdkFaultRequest.from(application).ifPresent(this::honour);
         return true;
+    }
+
+    /** IoT Hub's fault-injection messages (see {@link SdkFaultRequest}); runs after the PUBACK is written. */
+    private void honour(SdkFaultRequest fault) {
+        if (!fault.killsTcp() && !fault.shutsDownMqtt()) {
+            LOG.info("Ignoring fault request {} of '{}': the fake hub does not simulate it on MQTT", fault.operation(),
+                    deviceId);
+            return;
+        }
+        ctx.executor().schedule(() -> {
+            if (fault.killsTcp()) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0); // close with RST, like a cut cable
+            }
+            close(fault.operation() + " requested by the device (" + fault.closeReason().strip() + ")");
+        }, fault.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onPubAck(MqttMessage puback) {
         int packetId = ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId();
+        if (unacked.containsKey(packetId) && adapter.faults().withholdsAcks(deviceId)) {
+            withheldAcks.add(packetId); // the packet id stays taken: the message is still in flight
+            return;
+        }
         Long sequence = unacked.remove(packetId);
         if (sequence != null) {
             hub.cloudToDevice().complete(deviceId, sequence);
@@ -247,9 +286,31 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- C2D delivery ------------------------------------------------------------------------
 
+    /** Applies the acks withheld by the hub's faults; any thread. */
+    void releaseAcks() {
+        ctx.channel().eventLoop().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                return; // acks of a closed connection never reached the hub: the queue redelivers
+            }
+            List<Integer> released = new ArrayList<>(withheldAcks);
+            withheldAcks.clear();
+            for (int packetId : released) {
+                Long sequence = unacked.remove(packetId);
+                if (sequence != null) {
+                    hub.cloudToDevice().complete(deviceId, sequence);
+                }
+            }
+        });
+    }
+
     @Override
     public void deliver(Delivery delivery) {
-        ctx.channel().eventLoop().execute(() -> publish(delivery));
+        Duration delay = adapter.faults().deliveryDelay(deviceId);
+        if (delay.isZero()) {
+            ctx.channel().eventLoop().execute(() -> publish(delivery));
+        } else { // same delay for each: the loop runs them in order
+            ctx.channel().eventLoop().schedule(() -> publish(delivery), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void publish(Delivery d) {
@@ -292,9 +353,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     }
 
     /** Closes the connection now, as IoT Hub does on a policy violation. */
-    void close(String why) {
+    ChannelFuture close(String why) {
         LOG.info("Closing MQTT connection of '{}': {}", deviceId, why);
-        ctx.close();
+        return ctx.close();
     }
 
     boolean isActive() {

@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.mqtt;
 
+import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.moquette.broker.Server;
@@ -12,6 +13,8 @@ import io.netty.handler.ssl.SslProvider;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,8 +33,29 @@ public final class MqttAdapter implements Adapter {
     private final Server server = new Server();
     private final Map<String, DeviceChannel> connected = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final Faults faults;
     private HubContext hub;
     private boolean started;
+
+    /** An adapter with no fault controls. */
+    public MqttAdapter() {
+        this(new Faults());
+    }
+
+    /** An adapter that honours the hub's fault controls. */
+    public MqttAdapter(Faults faults) {
+        this.faults = faults;
+        faults.onAcksReleased(deviceId -> {
+            DeviceChannel channel = connected.get(deviceId);
+            if (channel != null) {
+                channel.releaseAcks();
+            }
+        });
+    }
+
+    Faults faults() {
+        return faults;
+    }
 
     @Override
     public int start(HubContext hub, int port) throws Exception {
@@ -96,6 +120,25 @@ public final class MqttAdapter implements Adapter {
         }
         channel.close("closed by the hub");
         return true;
+    }
+
+    /**
+     * Closes every device connection and waits (up to {@code timeout}) until the hub has processed each
+     * close, so that nothing of those connections reaches the hub's state afterwards (used by reset).
+     */
+    public void disconnectAll(Duration timeout) {
+        List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+        for (DeviceChannel channel : connected.values()) {
+            closing.add(channel.close("closed by the hub's reset"));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (io.netty.channel.ChannelFuture f : closing) {
+            long left = Math.max(1, deadline - System.nanoTime());
+            f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            // channelInactive runs as a later task on the same loop: a no-op task queued now runs after it
+            f.channel().eventLoop().submit(() -> { }).awaitUninterruptibly(Math.max(1, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     public boolean isConnected(String deviceId) {
