@@ -57,12 +57,13 @@ class DeliveryContractTest {
         TestDevice device = devices.create("redeliver");
         try (FeedbackCollector feedback = FeedbackCollector.start(hub, device.deviceId());
              C2dSender sender = C2dSender.open(hub)) {
-            PahoDevice first = PahoDevice.connect(hub, device);
-            sender.send(device.deviceId(), C2dSender.message("unacked", "A", DeliveryAcknowledgement.Full));
-            PahoDevice.Received a = first.take(hub.deliveryTimeout());
-            assertThat(a.topic()).contains("%24.mid=unacked");
-            assertThat(a.duplicate()).isFalse();
-            first.dropConnection(); // no PUBACK ever left the device
+            try (PahoDevice first = PahoDevice.connect(hub, device)) {
+                sender.send(device.deviceId(), C2dSender.message("unacked", "A", DeliveryAcknowledgement.Full));
+                PahoDevice.Received a = first.take(hub.deliveryTimeout());
+                assertThat(a.topic()).contains("%24.mid=unacked");
+                assertThat(a.duplicate()).isFalse();
+                first.dropConnection(); // no PUBACK ever left the device
+            }
 
             sender.send(device.deviceId(), C2dSender.message("later", "B", DeliveryAcknowledgement.Full));
             try (PahoDevice again = PahoDevice.connect(hub, device)) {
@@ -71,8 +72,9 @@ class DeliveryContractTest {
                 assertThat(a2.duplicate()).as("DUP on the redelivered PUBLISH").isTrue();
                 assertThat(new String(a2.payload(), StandardCharsets.UTF_8)).isEqualTo("A");
                 PahoDevice.Received b = again.take(hub.deliveryTimeout());
+                // Not queued behind, never replacing, the redelivered one. (No DUP check: the hub may have
+                // pushed it to the dying connection before it saw the drop, and then DUP=1 is right.)
                 assertThat(b.topic()).contains("%24.mid=later");
-                assertThat(b.duplicate()).isFalse();
                 again.acknowledge(a2);
                 again.acknowledge(b);
                 assertThat(feedback.awaitAll(hub.feedbackTimeout(), "unacked", "later"))
