@@ -15,7 +15,7 @@ final class Driver {
     }
 
     /** The result of one burst. {@code nanos} runs from the first send to the last new arrival. */
-    record Burst(int sent, int distinct, int received, long startNanos, long nanos) {
+    record Burst(int sent, int distinct, int received, long startNanos, long nanos, long cpuNanos) {
         double perSecond() {
             return nanos <= 0 ? 0 : distinct * 1e9 / nanos;
         }
@@ -26,6 +26,11 @@ final class Driver {
 
         int duplicates() {
             return received - distinct;
+        }
+
+        /** Process CPU per message sent, in microseconds (clients included). */
+        double cpuMicrosPerMessage() {
+            return cpuNanos < 0 || sent == 0 ? Double.NaN : cpuNanos / 1e3 / sent;
         }
     }
 
@@ -41,6 +46,7 @@ final class Driver {
             Sender sender) throws Exception {
         devices.forEach(BenchDevice::reset);
         int sent = 0;
+        long cpu = Stats.processCpuNanos();
         long start = System.nanoTime();
         for (int k = 0; k < n; k++) {
             BenchDevice device = devices.get(k % devices.size());
@@ -53,7 +59,8 @@ final class Driver {
         int distinct = awaitArrivals(devices, sent, stall);
         long last = devices.stream().mapToLong(BenchDevice::lastArrivalNanos).max().orElse(start);
         int received = devices.stream().mapToInt(BenchDevice::received).sum();
-        return new Burst(sent, distinct, received, start, last - start);
+        long cpuUsed = cpu < 0 ? -1 : Stats.processCpuNanos() - cpu;
+        return new Burst(sent, distinct, received, start, last - start, cpuUsed);
     }
 
     /** Waits until {@code expected} distinct messages arrived, or nothing new came for {@code stall}. */

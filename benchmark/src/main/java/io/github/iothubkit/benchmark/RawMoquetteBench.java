@@ -45,6 +45,7 @@ final class RawMoquetteBench {
 
     static String arrivedNote(Driver.Burst b) {
         return b.distinct() + "/" + b.sent() + " arrived, lost " + b.lost() + ", duplicates " + b.duplicates()
-                + ", " + Stats.ms(b.nanos() / 1e6) + " ms";
+                + ", " + Stats.ms(b.nanos() / 1e6) + " ms, process CPU " + String.format(java.util.Locale.ROOT, "%.0f",
+                b.cpuMicrosPerMessage()) + " us/msg";
     }
 }

@@ -34,7 +34,11 @@ final class StartStopBench {
         int cycles = 20;
         long[] starts = new long[cycles];
         long[] stops = new long[cycles];
+        long cpu = 0;
         for (int i = -3; i < cycles; i++) { // three unmeasured cycles warm the JIT and the shared Vert.x
+            if (i == 0) {
+                cpu = Stats.processCpuNanos();
+            }
             long t0 = System.nanoTime();
             FakeIotHub hub = FakeIotHub.builder().host(Options.HOST_WARM).mqttPort(0).amqpPort(0).start();
             long t1 = System.nanoTime();
@@ -45,6 +49,7 @@ final class StartStopBench {
                 stops[i] = t2 - t1;
             }
         }
+        double cpuPerCycle = cpu < 0 ? Double.NaN : (Stats.processCpuNanos() - cpu) / 1e6 / cycles;
         double warm = Stats.median(starts);
         double stop = Stats.median(stops);
         report.millis(PART, "fake hub start, warm (median of " + cycles + ")", warm,
@@ -53,6 +58,8 @@ final class StartStopBench {
         report.millis(PART, "fake hub stop (median of " + cycles + ")", stop,
                 "bar <= " + (int) STOP_BAR_MS + " ms: " + (stop <= STOP_BAR_MS ? "met" : "MISSED")
                         + "; max " + Stats.ms(max(stops)));
+        report.millis(PART, "  process CPU per start+stop cycle", cpuPerCycle, "all threads; less sensitive than"
+                + " wall time to a loaded machine");
 
         coldStarts(report);
         moquette(report);

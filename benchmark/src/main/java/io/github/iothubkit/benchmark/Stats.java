@@ -70,6 +70,18 @@ final class Stats {
         return ms < 10 ? String.format(Locale.ROOT, "%.3f", ms) : String.format(Locale.ROOT, "%.1f", ms);
     }
 
+    /**
+     * CPU time of this whole process (hub, broker and clients), or -1. Less sensitive than wall time to other
+     * processes on a shared machine: compare raw and fake by CPU per message too.
+     */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     static double median(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
