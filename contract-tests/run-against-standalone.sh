@@ -31,7 +31,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-java -jar "$JAR" --host "$HOST" --ca-out "$work/ca.pem" >"$work/hub.out" 2>"$work/hub.err" &
+# Run a private copy: a JVM reads its jar lazily, so a rebuild of fake-hub/target while the hub runs (the
+# Maven run below, or another build in this tree) would otherwise break it in the middle of the suite.
+cp "$JAR" "$work/fake-hub-standalone.jar"
+java -jar "$work/fake-hub-standalone.jar" --host "$HOST" --ca-out "$work/ca.pem" >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!
 
 # stdout carries only the machine-readable lines; READY comes last.
