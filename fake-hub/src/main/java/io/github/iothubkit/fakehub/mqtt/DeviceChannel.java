@@ -74,7 +74,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private final Map<Integer, Long> unacked = new HashMap<>();
     /** PUBACKs received while the hub's faults withhold them, in arrival order, until released. */
     private final List<Integer> withheldAcks = new ArrayList<>();
-    private int lastPacketId;
 
     DeviceChannel(HubContext hub, MqttAdapter adapter) {
         this.hub = hub;
@@ -326,12 +325,17 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 new MqttPublishVariableHeader(PropertyBag.c2dTopic(deviceId, d.message()), packetId), payload));
     }
 
-    /** Packet ids unique on this connection; a fresh connection starts afresh, as nothing is in flight on it. */
+    /**
+     * Packet ids unique on this connection and not reused from the device's previous connections: the Java
+     * device SDK PUBACKs a message received on one connection with that connection's packet id on the next
+     * one, and such a late ack must not complete another message that happens to carry the same id.
+     */
     private int nextPacketId() {
+        int id;
         do {
-            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
-        } while (unacked.containsKey(lastPacketId));
-        return lastPacketId;
+            id = adapter.nextPacketId(deviceId);
+        } while (unacked.containsKey(id));
+        return id;
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------

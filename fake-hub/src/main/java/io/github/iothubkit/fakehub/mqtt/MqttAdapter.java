@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +34,8 @@ public final class MqttAdapter implements Adapter {
     private final Server server = new Server();
     private final Map<String, DeviceChannel> connected = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    /** The last C2D packet id per device, kept across its connections (see DeviceChannel#nextPacketId). */
+    private final Map<String, AtomicInteger> packetIds = new ConcurrentHashMap<>();
     private final Faults faults;
     private HubContext hub;
     private boolean started;
@@ -85,6 +88,7 @@ public final class MqttAdapter implements Adapter {
         });
         hub.registry().onDelete(d -> {
             subscribed.remove(d.deviceId());
+            packetIds.remove(d.deviceId());
             disconnect(d.deviceId());
         });
         return boundPort(port);
@@ -152,6 +156,11 @@ public final class MqttAdapter implements Adapter {
 
     void detached(String deviceId, DeviceChannel channel) {
         connected.remove(deviceId, channel);
+    }
+
+    /** The device's next C2D packet id, 1..65535, continuing where its previous connection stopped. */
+    int nextPacketId(String deviceId) {
+        return packetIds.computeIfAbsent(deviceId, d -> new AtomicInteger()).updateAndGet(i -> i >= 0xFFFF ? 1 : i + 1);
     }
 
     void rememberSubscription(String deviceId) {
