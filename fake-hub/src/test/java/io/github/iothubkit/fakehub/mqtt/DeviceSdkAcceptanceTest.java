@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.mqtt;
 
+import static io.github.iothubkit.fakehub.assertj.FakeIotHubAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,9 +14,7 @@ import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.MessageProperty;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
-import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.auth.SasToken;
-import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
@@ -23,6 +22,8 @@ import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.c2d.MessageTooLargeException;
 import io.github.iothubkit.fakehub.c2d.QueueFullException;
+import io.github.iothubkit.fakehub.clients.HubClients;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
@@ -37,29 +38,29 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real Azure device SDK (2.5.0, MQTT) against the fake hub, unchanged but for trust. */
 class DeviceSdkAcceptanceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private FakeIotHub hub;
+
+    /** One hub for the class, reset (devices, queues, journals, clock) before each test. */
+    @RegisterExtension
+    static FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host("127.0.0.21").manualClock().build();
+
     private final List<DeviceClient> clients = new ArrayList<>();
 
-    @BeforeEach
-    void startHub() {
-        hub = FakeIotHub.builder().host("127.0.0.21").clock(HubClock.manual()).start();
-    }
-
     @AfterEach
-    void stop() {
+    void closeClients() {
         clients.forEach(DeviceClient::close);
-        hub.close();
     }
 
     private DeviceClient client(DeviceIdentity device) {
-        return client(device.connectionString());
+        DeviceClient client = HubClients.deviceClient(hub.hub(), device);
+        clients.add(client);
+        return client;
     }
 
     private DeviceClient client(String connectionString) {
@@ -107,9 +108,10 @@ class DeviceSdkAcceptanceTest {
         assertThat(m.getContentEncoding()).isEqualTo("utf-8");
         assertThat(properties(m)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "plain", "value", "with space", "a b&c=d/e?f#g%h+i", "unicode", "grüße ☃"));
-        C2dRecord completed = hub.cloudToDevice().awaitOutcome("m1", C2dOutcome.COMPLETED, WAIT);
-        assertThat(completed.outcomes()).containsExactly(C2dOutcome.ENQUEUED, C2dOutcome.DELIVERED, C2dOutcome.COMPLETED);
-        assertThat(hub.feedback().await("m1", FeedbackStatus.SUCCESS, WAIT).deviceId()).isEqualTo("dev-props");
+        C2dRecord completed = assertThat(hub.hub()).c2d("m1").hasOutcome(C2dOutcome.COMPLETED).within(WAIT);
+        assertThat(completed).wentThrough(C2dOutcome.ENQUEUED, C2dOutcome.DELIVERED, C2dOutcome.COMPLETED);
+        assertThat(assertThat(hub.hub()).feedback("m1").hasStatus(FeedbackStatus.SUCCESS).within(WAIT).deviceId())
+                .isEqualTo("dev-props");
     }
 
     @Test
@@ -124,7 +126,7 @@ class DeviceSdkAcceptanceTest {
 
         assertThat(List.of(take(received).getMessageId(), take(received).getMessageId(), take(received).getMessageId()))
                 .containsExactly("off-0", "off-1", "off-2");
-        hub.cloudToDevice().awaitOutcome("off-2", C2dOutcome.COMPLETED, WAIT);
+        assertThat(hub.hub()).c2d("off-2").hasOutcome(C2dOutcome.COMPLETED).within(WAIT);
     }
 
     @Test
@@ -182,13 +184,15 @@ class DeviceSdkAcceptanceTest {
 
         hub.clock().advance(Duration.ofMinutes(61));
 
-        assertThat(hub.cloudToDevice().find("ttl-1").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);
-        assertThat(hub.cloudToDevice().find("ttl-2").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);
-        assertThat(hub.feedback().await("ttl-1", FeedbackStatus.EXPIRED, WAIT).description()).isNotBlank();
+        assertThat(hub.cloudToDevice().find("ttl-1").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
+        assertThat(hub.cloudToDevice().find("ttl-2").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
+        assertThat(assertThat(hub.hub()).feedback("ttl-1").hasStatus(FeedbackStatus.EXPIRED).within(WAIT).description())
+                .isNotBlank();
         BlockingQueue<Message> received = receiving(client(dev));
         assertThat(take(received).getMessageId()).isEqualTo("ttl-3");
-        hub.cloudToDevice().awaitOutcome("ttl-3", C2dOutcome.COMPLETED, WAIT);
+        assertThat(hub.hub()).c2d("ttl-3").hasOutcome(C2dOutcome.COMPLETED).within(WAIT);
         assertThat(received).isEmpty();
+        assertThat(hub.hub()).device("dev-ttl").receivedC2d().extracting(C2dRecord::messageId).containsExactly("ttl-3");
     }
 
     @Test
@@ -203,12 +207,9 @@ class DeviceSdkAcceptanceTest {
         event.setProperty("alert", "high temp & rising");
         client.sendEvent(event);
 
-        TelemetryMessage got = hub.telemetry().await("dev-d2c", 1, WAIT).get(0);
-        assertThat(got.bodyAsString()).isEqualTo("{\"temperature\":21}");
-        assertThat(got.messageId()).isEqualTo("tm-1");
-        assertThat(got.contentType()).isEqualTo("application/json");
-        assertThat(got.contentEncoding()).isEqualTo("utf-8");
-        assertThat(got.systemProperties()).containsEntry("$.cdid", "dev-d2c");
-        assertThat(got.properties()).containsEntry("alert", "high temp & rising");
+        TelemetryMessage got = assertThat(hub.hub()).telemetry("dev-d2c").hasReceived(1).within(WAIT).get(0);
+        assertThat(got).hasBody("{\"temperature\":21}").hasMessageId("tm-1").hasContentType("application/json")
+                .hasContentEncoding("utf-8").hasSystemProperty("$.cdid", "dev-d2c")
+                .hasProperty("alert", "high temp & rising");
     }
 }
