@@ -157,6 +157,10 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         List<MqttTopicSubscription> granted = new ArrayList<>();
         boolean c2d = false;
         for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
+            if (isIllFormed(s.topicFilter())) {
+                close("SUBSCRIBE with ill-formed UTF-8 or U+0000 in its topic filter (MQTT 3.1.1, 1.5.3)");
+                return;
+            }
             if (!policy.maySubscribe(s.topicFilter())) {
                 close("SUBSCRIBE to '" + s.topicFilter() + "', which is not this device's topic");
                 return;
@@ -186,6 +190,10 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         try {
             MqttQoS qos = publish.fixedHeader().qosLevel();
             String topic = publish.variableHeader().topicName();
+            if (isIllFormed(topic)) {
+                close("PUBLISH with ill-formed UTF-8 or U+0000 in its topic (MQTT 3.1.1, 1.5.3)");
+                return;
+            }
             if (qos == MqttQoS.EXACTLY_ONCE) {
                 close("PUBLISH at QoS 2, which IoT Hub does not support");
                 return;
@@ -204,6 +212,15 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         } finally {
             ReferenceCountUtil.release(publish);
         }
+    }
+
+    /**
+     * Netty decodes MQTT strings leniently, turning ill-formed UTF-8 into U+FFFD; MQTT 3.1.1 (1.5.3) says
+     * the server must close the connection on ill-formed UTF-8 or U+0000. IoT Hub's topics are
+     * percent-encoded ASCII, so a U+FFFD in one can only come from bytes that were not UTF-8.
+     */
+    private static boolean isIllFormed(String topic) {
+        return topic.indexOf('\uFFFD') >= 0 || topic.indexOf('\u0000') >= 0;
     }
 
     private boolean acceptTelemetry(String topic, String bag, MqttPublishMessage publish) {
