@@ -93,7 +93,7 @@ public final class AmqpWire implements AutoCloseable {
     /** Sends any request on $cbs and returns the hub's reply. */
     public Message cbs(Message request) {
         if (cbsSender == null) {
-            receiver("$cbs", 10, (d, m) -> cbsReplies.add(m));
+            receiver("$cbs", 1000, (d, m) -> cbsReplies.add(m)); // no top-up: credit for many replies
             cbsSender = sender("$cbs", ProtonQoS.AT_LEAST_ONCE);
         }
         send(cbsSender, request);
