@@ -3,21 +3,16 @@ package io.github.iothubkit.fakehub.amqp;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.vertx.core.Vertx;
-import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.proton.ProtonServer;
 import io.vertx.proton.ProtonServerOptions;
 import java.net.BindException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.KeyManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +45,7 @@ public final class AmqpAdapter implements Adapter {
         served = port != 0 ? requested : null;
         ProtonServerOptions options = new ProtonServerOptions();
         options.setSsl(true)
-                .setKeyCertOptions(keyManager(hub.certificates()))
+                .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
                 // the SDKs' default contexts speak only TLS 1.2; a caller's own context may prefer 1.3
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         feedback = new FeedbackDispatcher(vertx, hub);
@@ -84,25 +79,6 @@ public final class AmqpAdapter implements Adapter {
         }
         LOG.debug("AMQPS listening on {}", served);
         return bound;
-    }
-
-    /**
-     * The hub's key and chain, handed over as objects: with PemKeyCertOptions Vert.x re-parses the PEM into
-     * a PKCS#12 store on every listen, which measured ~100 ms per start against ~5 ms for this.
-     */
-    private static KeyCertOptions keyManager(HubCertificates certificates) throws GeneralSecurityException {
-        char[] password = "fake-hub".toCharArray(); // protects an in-memory store only
-        KeyStore store = KeyStore.getInstance("JKS"); // JKS key protection is cheap; PKCS#12 runs a slow KDF
-        try {
-            store.load(null, null);
-        } catch (java.io.IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        store.setKeyEntry("hub", certificates.serverKey(), password,
-                new Certificate[] {certificates.serverCertificate(), certificates.caCertificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return KeyCertOptions.wrap(factory);
     }
 
     private static Exception bindFailure(String address, Throwable cause) {

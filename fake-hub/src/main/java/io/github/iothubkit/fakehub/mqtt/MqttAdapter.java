@@ -12,7 +12,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,8 +95,7 @@ public final class MqttAdapter implements Adapter {
 
     private io.netty.handler.ssl.SslContext sslContext() {
         try {
-            X509Certificate[] chain = {hub.certificates().serverCertificate(), hub.certificates().caCertificate()};
-            return SslContextBuilder.forServer(hub.certificates().serverKey(), chain)
+            return SslContextBuilder.forServer(hub.certificates().keyManagerFactory())
                     .sslProvider(SslProvider.JDK).protocols("TLSv1.3", "TLSv1.2").build();
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalStateException("could not build the MQTT TLS context", e);

@@ -43,9 +43,13 @@ public final class HubCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration VALIDITY = Duration.ofDays(365);
 
+    /** One server certificate per host and JVM: a hub restarted on the same address reuses it. */
+    private static final java.util.Map<String, HubCertificates> BY_HOST = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final X509Certificate caCertificate;
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
+    private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
         this.caCertificate = ca;
@@ -60,6 +64,10 @@ public final class HubCertificates {
      * for generating it.
      */
     public static HubCertificates generate(String host) {
+        return BY_HOST.computeIfAbsent(host, HubCertificates::create);
+    }
+
+    private static HubCertificates create(String host) {
         try {
             Ca ca = Ca.shared();
             KeyPair serverKeys = keyPair();
@@ -147,6 +155,30 @@ public final class HubCertificates {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * The server key and chain for TLS listeners, built once. A JKS store because its key protection is
+     * cheap: a PKCS#12 store (what Netty and Vert.x build from a bare key) runs a slow key derivation,
+     * which cost 20-100 ms on every hub start.
+     */
+    public javax.net.ssl.KeyManagerFactory keyManagerFactory() {
+        javax.net.ssl.KeyManagerFactory factory = keyManagerFactory;
+        if (factory == null) {
+            try {
+                char[] password = "fake-hub".toCharArray(); // protects an in-memory store only
+                java.security.KeyStore store = java.security.KeyStore.getInstance("JKS");
+                store.load(null, null);
+                store.setKeyEntry("hub", serverKey, password,
+                        new java.security.cert.Certificate[] {serverCertificate, caCertificate});
+                factory = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, password);
+            } catch (GeneralSecurityException | java.io.IOException e) {
+                throw new IllegalStateException("could not load the hub's key into a key manager", e);
+            }
+            keyManagerFactory = factory;
+        }
+        return factory;
     }
 
     public X509Certificate caCertificate() {
