@@ -19,7 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -57,11 +58,24 @@ class RedeliveryTest {
         options.setUserName(hub.host() + "/" + device.deviceId() + "/?api-version=2021-04-12");
         options.setPassword(RawDevice.password(hub.host(), device.deviceId(), device.primaryKey()).toCharArray());
         options.setSocketFactory(hub.trust().sslContext().getSocketFactory());
-        client.connect(options).waitForCompletion(WAIT.toMillis());
-        IMqttMessageListener listener = (topic, message) ->
+        // A persistent session's messages can arrive right after CONNACK, before SUBSCRIBE returns: catch
+        // them with a client-wide callback registered before connecting.
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
                 received.add(new Received(topic, message.isDuplicate(), message.getId()));
-        client.subscribe("devices/" + device.deviceId() + "/messages/devicebound/#", 1, listener)
-                .waitForCompletion(WAIT.toMillis());
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        client.connect(options).waitForCompletion(WAIT.toMillis());
+        client.subscribe("devices/" + device.deviceId() + "/messages/devicebound/#", 1).waitForCompletion(WAIT.toMillis());
         return client;
     }
 
