@@ -253,7 +253,30 @@ final class RegistryHandler implements HttpHandler {
         }
     }
 
+    /**
+     * Reads what is left of the request body before answering. The JDK's HTTPS server leaves unread body
+     * bytes on a kept-alive connection, and after a few such requests it stops answering on it (seen with
+     * 401s sent before the body was read). What the fake will not read is bounded: past it, it closes.
+     */
+    private static void drain(HttpExchange exchange) {
+        long left = 4L * 1024 * 1024;
+        try {
+            InputStream in = exchange.getRequestBody();
+            byte[] buffer = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException alreadyReadAndClosed) {
+            return;
+        }
+        if (left <= 0) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
+    }
+
     private static void send(HttpExchange exchange, int status, String body, String etag) throws IOException {
+        drain(exchange);
         if (etag != null) {
             exchange.getResponseHeaders().set("ETag", etag);
         }
