@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeSectionTest {
 
     private static final Path EXAMPLE = Path.of("src/test/java/io/github/iothubkit/fakehub/junit5/ExampleQuickStartTest.java");
-    private static final Path SECTION = Path.of("README-section.md");
+    private static final Path SECTION = Path.of("../README.md");
 
     static String region(String source, String name) {
         String start = "// " + name + " {\n";
@@ -28,7 +28,7 @@ class ReadmeSectionTest {
         String example = Files.readString(EXAMPLE).replace("\r\n", "\n");
         String readme = Files.readString(SECTION).replace("\r\n", "\n");
         String code = region(example, "quickStart");
-        assertThat(readme).as("README-section.md must contain the quickStart region of %s verbatim, in a java block", EXAMPLE)
+        assertThat(readme).as("README.md must contain the quickStart region of %s verbatim, in a java block", EXAMPLE)
                 .contains("```java\n" + code + "```\n");
     }
 }
