@@ -118,9 +118,9 @@ class AmqpAdapterLifecycleTest {
     @Test
     void anAuthorizedConnectionOutlivesItsTokenAndGarbageOnlyClosesItsOwnConnection() throws Exception {
         try (FakeIotHub hub = FakeIotHub.builder().host("127.0.0.37").clock(HubClock.manual()).start();
-                RawAmqpClient client = RawAmqpClient.connect(hub)) {
+                AmqpWire client = AmqpWire.connect(hub)) {
             hub.devices().create("dev-long");
-            Message reply = client.putToken(UUID.randomUUID(), RawAmqpClient.serviceToken(hub));
+            Message reply = client.putToken(UUID.randomUUID(), AmqpWire.serviceToken(hub));
             assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
             ProtonSender sender = client.sender("/messages/devicebound", ProtonQoS.AT_LEAST_ONCE);
 

@@ -60,7 +60,7 @@ class AmqpFeedbackWireTest {
     @Test
     void aBatchIsOneCompactAsciiJsonMessageWithIotHubsProperties() {
         hub = FakeIotHub.builder().host("127.0.0.33").start();
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             BlockingQueue<Received> received = feedbackReceiver(client, 10);
             completed("dev-1", "odd\"id\\\u00e9 x");
 
@@ -80,7 +80,7 @@ class AmqpFeedbackWireTest {
     @Test
     void aReleasedBatchIsSentAgainAndAnAcceptedOneIsGone() {
         hub = FakeIotHub.builder().host("127.0.0.33").start();
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             BlockingQueue<Received> received = feedbackReceiver(client, 10);
             completed("dev-1", "m-released");
 
@@ -99,7 +99,7 @@ class AmqpFeedbackWireTest {
     @Test
     void aBatchLeftUnsettledWhenItsLinkClosesGoesToAnotherReceiver() {
         hub = FakeIotHub.builder().host("127.0.0.33").start();
-        try (RawAmqpClient first = RawAmqpClient.connect(hub); RawAmqpClient second = RawAmqpClient.connect(hub)) {
+        try (AmqpWire first = AmqpWire.connect(hub); AmqpWire second = AmqpWire.connect(hub)) {
             BlockingQueue<Received> firstQueue = new LinkedBlockingQueue<>();
             authorize(first);
             ProtonReceiver firstLink = first.receiver("/messages/servicebound/feedback", 10,
@@ -117,7 +117,7 @@ class AmqpFeedbackWireTest {
     @Test
     void nothingIsSentWithoutCreditAndSixtyFourRecordsGoAtOnceWithoutWaitingForTheWindow() {
         hub = FakeIotHub.builder().host("127.0.0.34").feedbackBatchWindow(Duration.ofHours(1)).start();
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             BlockingQueue<Received> received = feedbackReceiver(client, 0);
             for (int i = 0; i < 70; i++) {
                 completed("dev-" + (i % 2), "m" + i);
@@ -134,7 +134,7 @@ class AmqpFeedbackWireTest {
         }
     }
 
-    private BlockingQueue<Received> feedbackReceiver(RawAmqpClient client, int credit) {
+    private BlockingQueue<Received> feedbackReceiver(AmqpWire client, int credit) {
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         authorize(client);
         if (credit > 0) {
@@ -143,8 +143,8 @@ class AmqpFeedbackWireTest {
         return received;
     }
 
-    private void authorize(RawAmqpClient client) {
-        Message reply = client.putToken(UUID.randomUUID(), RawAmqpClient.serviceToken(hub));
+    private void authorize(AmqpWire client) {
+        Message reply = client.putToken(UUID.randomUUID(), AmqpWire.serviceToken(hub));
         assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
     }
 

@@ -65,8 +65,8 @@ class AmqpWireTest {
     @ParameterizedTest
     @MethodSource("messageIds")
     void cbsReplyEchoesTheMessageIdAsCorrelationIdOfTheSameTypeWithAnIntStatus(Object messageId) {
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
-            Message reply = client.putToken(messageId, RawAmqpClient.serviceToken(hub));
+        try (AmqpWire client = AmqpWire.connect(hub)) {
+            Message reply = client.putToken(messageId, AmqpWire.serviceToken(hub));
 
             assertThat(reply.getCorrelationId()).isEqualTo(messageId).isExactlyInstanceOf(messageId.getClass());
             assertThat(reply.getApplicationProperties().getValue())
@@ -77,8 +77,8 @@ class AmqpWireTest {
 
     @Test
     void aTokenInABinaryDataBodyIsAcceptedToo() {
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
-            Data body = new Data(new Binary(RawAmqpClient.serviceToken(hub).getBytes(StandardCharsets.UTF_8)));
+        try (AmqpWire client = AmqpWire.connect(hub)) {
+            Data body = new Data(new Binary(AmqpWire.serviceToken(hub).getBytes(StandardCharsets.UTF_8)));
             Message reply = client.putToken(UUID.randomUUID(), body);
 
             assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
@@ -87,8 +87,8 @@ class AmqpWireTest {
 
     @Test
     void aBadTokenGets401AndTheC2dLinkStaysClosed() {
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
-            String token = RawAmqpClient.serviceToken(hub).replaceFirst("sig=[^&]+", "sig=AAAA");
+        try (AmqpWire client = AmqpWire.connect(hub)) {
+            String token = AmqpWire.serviceToken(hub).replaceFirst("sig=[^&]+", "sig=AAAA");
             Message reply = client.putToken(UUID.randomUUID(), token);
 
             assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 401);
@@ -103,7 +103,7 @@ class AmqpWireTest {
 
     @Test
     void anUnknownAddressIsRefusedWithNotFoundAndTheConnectionStaysUsable() {
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             assertThat(client.refusedAttach(true, "/messages/events").getCondition().toString()).isEqualTo("amqp:not-found");
             assertThat(client.refusedAttach(false, "/devices/x/messages/devicebound").getCondition().toString())
                     .isEqualTo("amqp:not-found");
@@ -117,7 +117,7 @@ class AmqpWireTest {
     @Test
     void perMessageErrorsAreRejectedWithAConditionAndTheLinkLives() {
         hub.devices().create("dev-ok");
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             ProtonSender sender = authorizedSender(client, ProtonQoS.AT_LEAST_ONCE);
 
             assertRejected(client.send(sender, c2d(null)), "amqp:invalid-field");
@@ -158,7 +158,7 @@ class AmqpWireTest {
         message.setBody(new AmqpValue("text body"));
         Instant before = Instant.now();
 
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             assertThat(client.send(authorizedSender(client, ProtonQoS.AT_LEAST_ONCE), message))
                     .isInstanceOf(Accepted.class);
         }
@@ -185,7 +185,7 @@ class AmqpWireTest {
         message.setAddress("/devices/dev-plain/messages/devicebound");
         message.getProperties().setAbsoluteExpiryTime(new Date(0)); // "never" for some clients: default TTL
 
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             client.send(authorizedSender(client, ProtonQoS.AT_LEAST_ONCE), message);
         }
 
@@ -198,7 +198,7 @@ class AmqpWireTest {
     @Test
     void aPreSettledSenderWorks() {
         hub.devices().create("dev-presettled");
-        try (RawAmqpClient client = RawAmqpClient.connect(hub)) {
+        try (AmqpWire client = AmqpWire.connect(hub)) {
             ProtonSender sender = authorizedSender(client, ProtonQoS.AT_MOST_ONCE);
             for (int i = 0; i < 3; i++) {
                 client.send(sender, c2d("/devices/dev-presettled/messages/devicebound"));
@@ -207,8 +207,8 @@ class AmqpWireTest {
         }
     }
 
-    static ProtonSender authorizedSender(RawAmqpClient client, ProtonQoS qos) {
-        Message reply = client.putToken(UUID.randomUUID(), RawAmqpClient.serviceToken(hub));
+    static ProtonSender authorizedSender(AmqpWire client, ProtonQoS qos) {
+        Message reply = client.putToken(UUID.randomUUID(), AmqpWire.serviceToken(hub));
         assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
         return client.sender("/messages/devicebound", qos);
     }

@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.reliability;
 
+import io.github.iothubkit.fakehub.amqp.AmqpWire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +18,6 @@ import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
-import io.github.iothubkit.fakehub.security.AmqpWire;
 import io.github.iothubkit.fakehub.security.MqttWire;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;

@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.security;
 
+import io.github.iothubkit.fakehub.amqp.AmqpWire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubkit.fakehub.FakeIotHub;

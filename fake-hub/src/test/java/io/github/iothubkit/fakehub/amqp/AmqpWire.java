@@ -33,7 +33,7 @@ import org.apache.qpid.proton.message.Message;
  * A bare vertx-proton AMQP client for the wire details the SDK hides. Every call blocks until the
  * peer answered (or 10 s passed) and runs the proton work on the connection's own context.
  */
-final class RawAmqpClient implements AutoCloseable {
+public final class AmqpWire implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setEventLoopPoolSize(1));
     private static final long TIMEOUT_SECONDS = 10;
@@ -43,17 +43,17 @@ final class RawAmqpClient implements AutoCloseable {
     private final BlockingQueue<Message> cbsReplies = new LinkedBlockingQueue<>();
     private ProtonSender cbsSender;
 
-    private RawAmqpClient(ProtonConnection connection, Context context) {
+    private AmqpWire(ProtonConnection connection, Context context) {
         this.connection = connection;
         this.context = context;
     }
 
-    static RawAmqpClient connect(FakeIotHub hub) {
+    public static AmqpWire connect(FakeIotHub hub) {
         Context context = VERTX.getOrCreateContext();
         ProtonClientOptions options = new ProtonClientOptions().setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(hub.trust().caPem())))
                 .setHostnameVerificationAlgorithm("");
-        CompletableFuture<RawAmqpClient> opened = new CompletableFuture<>();
+        CompletableFuture<AmqpWire> opened = new CompletableFuture<>();
         context.runOnContext(v -> ProtonClient.create(VERTX).connect(options, hub.host(), hub.amqpsPort(), ar -> {
             if (ar.failed()) {
                 opened.completeExceptionally(ar.cause());
@@ -62,7 +62,7 @@ final class RawAmqpClient implements AutoCloseable {
             ProtonConnection c = ar.result();
             c.setHostname(hub.host()).openHandler(o -> {
                 if (o.succeeded()) {
-                    opened.complete(new RawAmqpClient(c, context));
+                    opened.complete(new AmqpWire(c, context));
                 } else {
                     opened.completeExceptionally(o.cause());
                 }
@@ -72,18 +72,14 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** A valid service token for the hub's iothubowner policy. */
-    static String serviceToken(FakeIotHub hub) {
+    public static String serviceToken(FakeIotHub hub) {
         String cs = hub.serviceConnectionString();
         String key = cs.substring(cs.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
         return SasToken.create(hub.host(), "iothubowner", key, Instant.now().plusSeconds(3600));
     }
 
     /** Sends put-token with this message id and returns the hub's reply. */
-    Message putToken(Object messageId, Object body) {
-        if (cbsSender == null) {
-            receiver("$cbs", 10, (d, m) -> cbsReplies.add(m));
-            cbsSender = sender("$cbs", ProtonQoS.AT_LEAST_ONCE);
-        }
+    public Message putToken(Object messageId, Object body) {
         Message request = Message.Factory.create();
         request.setMessageId(messageId);
         request.setAddress("$cbs");
@@ -91,6 +87,15 @@ final class RawAmqpClient implements AutoCloseable {
         request.setApplicationProperties(new ApplicationProperties(Map.of("operation", "put-token",
                 "type", "servicebus.windows.net:sastoken", "name", "whatever")));
         request.setBody(body instanceof org.apache.qpid.proton.amqp.messaging.Section s ? s : new AmqpValue(body));
+        return cbs(request);
+    }
+
+    /** Sends any request on $cbs and returns the hub's reply. */
+    public Message cbs(Message request) {
+        if (cbsSender == null) {
+            receiver("$cbs", 1000, (d, m) -> cbsReplies.add(m)); // no top-up: credit for many replies
+            cbsSender = sender("$cbs", ProtonQoS.AT_LEAST_ONCE);
+        }
         send(cbsSender, request);
         try {
             Message reply = cbsReplies.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -104,14 +109,27 @@ final class RawAmqpClient implements AutoCloseable {
         }
     }
 
-    ProtonSender sender(String address, ProtonQoS qos) {
+    /** Sends without waiting; {@code outcome} gets the hub's disposition when (if) it comes. */
+    public void sendNoWait(ProtonSender sender, Message message, Consumer<DeliveryState> outcome) {
+        context.runOnContext(v -> sender.send(message, d -> outcome.accept(d.getRemoteState())));
+    }
+
+    /** Drops the TCP connection at once: no AMQP close, unsettled deliveries left hanging. */
+    public void disconnectNow() {
+        onContext(done -> {
+            connection.disconnect();
+            done.complete(null);
+        });
+    }
+
+    public ProtonSender sender(String address, ProtonQoS qos) {
         return onContext(done -> {
             ProtonSender s = connection.createSender(address).setQoS(qos);
             s.openHandler(ar -> done.complete(s)).open();
         });
     }
 
-    ProtonReceiver receiver(String address, int credit, ProtonMessageHandler handler) {
+    public ProtonReceiver receiver(String address, int credit, ProtonMessageHandler handler) {
         return onContext(done -> {
             ProtonReceiver r = connection.createReceiver(address).setPrefetch(0).setAutoAccept(false).handler(handler);
             r.openHandler(ar -> {
@@ -122,7 +140,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Attaches a link the hub should refuse and returns the error it detached with. */
-    ErrorCondition refusedAttach(boolean asSender, String address) {
+    public ErrorCondition refusedAttach(boolean asSender, String address) {
         return onContext(done -> {
             ProtonLink<?> link = asSender ? connection.createSender(address) : connection.createReceiver(address);
             link.closeHandler(ar -> done.complete(link.getRemoteCondition()));
@@ -131,7 +149,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Sends unsettled and returns the hub's outcome; for a pre-settled sender returns null at once. */
-    DeliveryState send(ProtonSender sender, Message message) {
+    public DeliveryState send(ProtonSender sender, Message message) {
         return onContext(done -> {
             ProtonDelivery d = sender.send(message, delivery -> done.complete(delivery.getRemoteState()));
             if (sender.getQoS() == ProtonQoS.AT_MOST_ONCE) {
@@ -143,21 +161,21 @@ final class RawAmqpClient implements AutoCloseable {
         });
     }
 
-    void disposition(ProtonDelivery delivery, DeliveryState state) {
+    public void disposition(ProtonDelivery delivery, DeliveryState state) {
         onContext(done -> {
             delivery.disposition(state, true);
             done.complete(null);
         });
     }
 
-    void run(Consumer<ProtonConnection> action) {
+    public void run(Consumer<ProtonConnection> action) {
         onContext(done -> {
             action.accept(connection);
             done.complete(null);
         });
     }
 
-    boolean isDisconnected() {
+    public boolean isDisconnected() {
         return onContext(done -> done.complete(connection.isDisconnected()));
     }
 
@@ -166,7 +184,7 @@ final class RawAmqpClient implements AutoCloseable {
         context.runOnContext(v -> connection.close().disconnect());
     }
 
-    private <T> T onContext(Consumer<CompletableFuture<T>> action) {
+    public <T> T onContext(Consumer<CompletableFuture<T>> action) {
         CompletableFuture<T> done = new CompletableFuture<>();
         context.runOnContext(v -> {
             try {
