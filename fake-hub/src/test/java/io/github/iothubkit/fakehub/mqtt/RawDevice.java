@@ -61,9 +61,22 @@ final class RawDevice implements AutoCloseable {
         return client.connectWith().cleanSession(false).keepAlive(30).send();
     }
 
+    /**
+     * Subscribes to the device's C2D topic and waits for the SUBACK, at most 15 s: HiveMQ's blocking
+     * subscribe would wait forever if the connection closed under it (it keeps a persistent session's
+     * pending SUBSCRIBE for the next connection).
+     */
     void subscribeC2d(String deviceId) {
-        client.subscribeWith().topicFilter("devices/" + deviceId + "/messages/devicebound/#")
-                .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE).send();
+        try {
+            client.toAsync().subscribeWith().topicFilter("devices/" + deviceId + "/messages/devicebound/#")
+                    .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE).send().get(15, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no SUBACK for devices/" + deviceId + "/messages/devicebound/# within 15 s"
+                    + " (connected: " + client.getState() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while subscribing", e);
+        }
     }
 
     /** Waits until the hub closed the connection. */
