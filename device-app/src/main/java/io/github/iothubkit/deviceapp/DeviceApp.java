@@ -1,5 +1,6 @@
 package io.github.iothubkit.deviceapp;
 
+import io.github.iothubkit.appsupport.TrustedCa;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -52,7 +53,7 @@ public final class DeviceApp implements AutoCloseable {
                         + " (HostName=<host>;DeviceId=<id>;SharedAccessKey=<key>)", null);
             }
             String ca = env.get(TRUSTED_CA_VARIABLE);
-            SSLContext context = ca == null || ca.isBlank() ? null : TrustedCa.fromPemOrPath(ca);
+            SSLContext context = ca == null || ca.isBlank() ? null : trusted(ca);
             return new Config(connectionString.trim(), context, out);
         }
 
@@ -62,7 +63,7 @@ public final class DeviceApp implements AutoCloseable {
 
         /** PEM text or the path of a PEM file. */
         public Config withTrustedCa(String pemOrPath) {
-            return withSslContext(TrustedCa.fromPemOrPath(pemOrPath));
+            return withSslContext(trusted(pemOrPath));
         }
 
         public Config withOutput(PrintStream stream) {
@@ -211,6 +212,15 @@ public final class DeviceApp implements AutoCloseable {
         }
         if (toClose != null) {
             toClose.close();
+        }
+    }
+
+    /** The CA as an SSLContext; a CA that cannot be read is a configuration error of the app. */
+    static SSLContext trusted(String pemOrPath) {
+        try {
+            return TrustedCa.fromPemOrPath(pemOrPath);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceAppException(DeviceAppException.Kind.CONFIGURATION, e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,10 @@
 package io.github.iothubkit.deviceapp;
 
+import static io.github.iothubkit.appsupport.Causes.describe;
+import static io.github.iothubkit.appsupport.Causes.inChain;
+import static io.github.iothubkit.appsupport.Causes.oneLine;
+import static io.github.iothubkit.appsupport.Causes.rootCause;
+
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import io.github.iothubkit.deviceapp.DeviceAppException.Kind;
@@ -53,33 +58,6 @@ public final class DeviceFailures {
         return root instanceof ConnectException || root instanceof NoRouteToHostException
                 || root instanceof SocketTimeoutException || root instanceof UnknownHostException
                 || root instanceof java.util.concurrent.TimeoutException;
-    }
-
-    /** TLS failures surface as SSLHandshakeException with a PKIX or SAN exception as its own cause. */
-    static boolean inChain(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : oneLine(message);
-    }
-
-    static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
     }
 
     /** The value of a {@code Key=value} attribute, matched like the SDK does: case-insensitive prefix. */

@@ -1,5 +1,6 @@
 package io.github.iothubkit.serviceapp;
 
+import io.github.iothubkit.appsupport.TrustedCa;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
@@ -74,7 +75,7 @@ public final class ServiceApp {
 
         /** PEM text or the path of a PEM file. */
         public Config withTrustedCa(String pemOrPath) {
-            return withSslContext(TrustedCa.fromPemOrPath(pemOrPath));
+            return withSslContext(trusted(pemOrPath));
         }
 
         public Config withMessageCount(int count) {
@@ -258,6 +259,15 @@ public final class ServiceApp {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The CA as an SSLContext; a CA that cannot be read is a configuration error of the app. */
+    static SSLContext trusted(String pemOrPath) {
+        try {
+            return TrustedCa.fromPemOrPath(pemOrPath);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceAppException(ServiceAppException.Kind.CONFIGURATION, e.getMessage(), e);
         }
     }
 }

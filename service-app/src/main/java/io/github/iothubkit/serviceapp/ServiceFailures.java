@@ -1,5 +1,9 @@
 package io.github.iothubkit.serviceapp;
 
+import static io.github.iothubkit.appsupport.Causes.describe;
+import static io.github.iothubkit.appsupport.Causes.inChain;
+import static io.github.iothubkit.appsupport.Causes.rootCause;
+
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
@@ -50,30 +54,6 @@ public final class ServiceFailures {
         }
         return new ServiceAppException(Kind.OTHER, "the service client failed (" + failure.getClass().getSimpleName()
                 + "): " + describe(failure), failure);
-    }
-
-    /** TLS failures surface as SSLHandshakeException with a PKIX exception as its own cause. */
-    static boolean inChain(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName()
-                : message.replaceAll("\\s+", " ").trim();
     }
 
     /** The value of {@code key=} in a service connection string (keys are case-sensitive there). */

@@ -1,4 +1,4 @@
-package io.github.iothubkit.deviceapp;
+package io.github.iothubkit.appsupport;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Turns a PEM CA bundle into an {@link SSLContext} that trusts only those CAs. The SDK's own default
  * trusts the JVM store; a hub with a private CA (a test hub, a gateway) needs its CA passed this way.
+ * Every failure is an {@link IllegalArgumentException} whose message says what is wrong with the CA.
  */
 public final class TrustedCa {
 
@@ -35,7 +36,7 @@ public final class TrustedCa {
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new DeviceAppException(DeviceAppException.Kind.CONFIGURATION,
+            throw new IllegalArgumentException(
                     "cannot read the trusted CA file " + file + " (" + e.getClass().getSimpleName() + ")", e);
         }
         return fromPem(pem, file.toString());
@@ -46,8 +47,7 @@ public final class TrustedCa {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             if (certificates.isEmpty()) {
-                throw new DeviceAppException(DeviceAppException.Kind.CONFIGURATION,
-                        "no certificate found in " + source, null);
+                throw new IllegalArgumentException("no certificate found in " + source);
             }
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -62,7 +62,7 @@ public final class TrustedCa {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new DeviceAppException(DeviceAppException.Kind.CONFIGURATION,
+            throw new IllegalArgumentException(
                     "the trusted CA in " + source + " is not valid PEM (" + e.getMessage() + ")", e);
         }
     }
