@@ -126,9 +126,11 @@ class RedeliveryTest {
         DeviceClient client = new DeviceClient(dev.connectionString(), IotHubClientProtocol.MQTT,
                 ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
         AtomicInteger attempts = new AtomicInteger();
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
         BlockingQueue<String> completed = new LinkedBlockingQueue<>();
         client.setMessageCallback((message, context) -> {
             if (attempts.incrementAndGet() == 1) {
+                failed.countDown();
                 throw new IllegalStateException("app crashed while handling the message: no PUBACK is sent");
             }
             completed.add(new String(message.getBytes(), StandardCharsets.UTF_8));
@@ -138,6 +140,9 @@ class RedeliveryTest {
             client.open(false);
             hub.cloudToDevice().send("sdk-redeliver", C2dMessage.of("important").messageId("imp"));
             hub.cloudToDevice().awaitOutcome("imp", C2dOutcome.DELIVERED, WAIT);
+            // Drop the connection only once the app's callback has failed, as the test's name says: a drop
+            // that overtakes the SDK's hand-off to the callback is a different story, decided inside the SDK.
+            assertThat(failed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the callback ran").isTrue();
 
             hub.disconnect("sdk-redeliver"); // the SDK reconnects by itself
 
