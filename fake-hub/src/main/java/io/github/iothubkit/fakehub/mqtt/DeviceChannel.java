@@ -68,6 +68,14 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private TopicPolicy policy;
     private boolean cleanSession;
     private boolean attached;
+    /** True once Moquette's CONNACK is on the wire and Moquette has marked the connection open. */
+    private boolean open;
+    /**
+     * Packets that arrived between CONNECT and the end of Moquette's CONNACK write. Moquette 0.17 marks a
+     * connection open only in its CONNACK write listener and drops one whose SUBSCRIBE comes sooner ("SUBSCRIBE
+     * received on already closed connection"), which a fast client hits; so they wait here and are replayed.
+     */
+    private final List<MqttMessage> early = new ArrayList<>();
     /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
@@ -108,6 +116,14 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             close(type + " before CONNECT");
             return;
         }
+        if (type != MqttMessageType.CONNECT && !open) {
+            early.add(mqtt);
+            return;
+        }
+        handle(mqtt, type);
+    }
+
+    private void handle(MqttMessage mqtt, MqttMessageType type) {
         switch (type) {
             case CONNECT -> onConnect((MqttConnectMessage) mqtt);
             case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) mqtt);
@@ -115,7 +131,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             case PUBLISH -> onPublish((MqttPublishMessage) mqtt);
             case PUBACK -> onPubAck(mqtt);
             case PUBREC, PUBREL, PUBCOMP -> close(type + ": IoT Hub does not support QoS 2");
-            default -> ctx.fireChannelRead(msg); // PINGREQ, DISCONNECT: Moquette's job
+            default -> ctx.fireChannelRead(mqtt); // PINGREQ, DISCONNECT: Moquette's job
         }
     }
 
@@ -282,11 +298,15 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 adapter.forgetSubscription(deviceId);
             }
             attached = true;
-            // Attach once CONNACK is on the wire, so no C2D PUBLISH can overtake it.
+            // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
+            adapter.attached(deviceId, this);
+            // Attach once CONNACK is on the wire, so no C2D PUBLISH can overtake it. This listener runs after
+            // Moquette's own on the same write, so Moquette has marked the connection open by now.
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    adapter.attached(deviceId, this);
                     hub.cloudToDevice().attach(deviceId, this, subscribed);
+                    open = true;
+                    replayEarlyPackets();
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
@@ -357,8 +377,22 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- lifecycle ---------------------------------------------------------------------------
 
+    private void replayEarlyPackets() {
+        List<MqttMessage> held = new ArrayList<>(early);
+        early.clear();
+        for (MqttMessage m : held) {
+            if (ctx.channel().isActive()) {
+                handle(m, m.fixedHeader().messageType());
+            } else {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
         if (deviceId != null && attached) {
             hub.cloudToDevice().detach(deviceId, this);
             adapter.detached(deviceId, this);
