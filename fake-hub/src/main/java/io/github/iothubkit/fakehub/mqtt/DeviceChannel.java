@@ -76,6 +76,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
      * received on already closed connection"), which a fast client hits; so they wait here and are replayed.
      */
     private final List<MqttMessage> early = new ArrayList<>();
+    private static final io.netty.util.AttributeKey<Object> MOQUETTE_KEEP_ALIVE = io.netty.util.AttributeKey.valueOf("keepAlive");
     /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
@@ -305,8 +306,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
                     hub.cloudToDevice().attach(deviceId, this, subscribed);
-                    open = true;
-                    replayEarlyPackets();
+                    openWhenMoquetteIs(0);
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
@@ -376,6 +376,20 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Moquette's own CONNACK listener may run after ours: wait (on the event loop) until it has run, which
+     * it shows by setting the channel's "keepAlive" attribute right after marking the connection open.
+     * Bounded, in case a Moquette upgrade stops setting it.
+     */
+    private void openWhenMoquetteIs(int attempt) {
+        if (ctx.channel().isActive() && ctx.channel().attr(MOQUETTE_KEEP_ALIVE).get() == null && attempt < 2000) {
+            ctx.channel().eventLoop().schedule(() -> openWhenMoquetteIs(attempt + 1), 1, TimeUnit.MILLISECONDS);
+            return;
+        }
+        open = true;
+        replayEarlyPackets();
+    }
 
     private void replayEarlyPackets() {
         List<MqttMessage> held = new ArrayList<>(early);
