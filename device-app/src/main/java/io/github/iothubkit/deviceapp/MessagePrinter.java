@@ -70,23 +70,27 @@ public final class MessagePrinter {
         }
         StringBuilder s = new StringBuilder(value.length() + 2).append('\'');
         for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> s.append("\\\\");
-                case '\'' -> s.append("\\'");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        s.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
+            appendEscaped(s, value.charAt(i), false);
+        }
+        return s.append('\'').toString();
+    }
+
+    /** Python's escapes in a quoted literal; in a bytes literal everything from 0x7f up is {@code \\xNN} too. */
+    private static void appendEscaped(StringBuilder s, int c, boolean bytes) {
+        switch (c) {
+            case '\\' -> s.append("\\\\");
+            case '\'' -> s.append("\\'");
+            case '\n' -> s.append("\\n");
+            case '\r' -> s.append("\\r");
+            case '\t' -> s.append("\\t");
+            default -> {
+                if (c < 0x20 || c == 0x7f || (bytes && c > 0x7f)) {
+                    s.append(String.format("\\x%02x", c));
+                } else {
+                    s.append((char) c);
                 }
             }
         }
-        return s.append('\'').toString();
     }
 
     /** A Python bytes literal ({@code b'...'}): printable ASCII as is, everything else as {@code \xNN}. */
@@ -96,21 +100,7 @@ public final class MessagePrinter {
         }
         StringBuilder s = new StringBuilder(body.length + 3).append("b'");
         for (byte b : body) {
-            int c = b & 0xff;
-            switch (c) {
-                case '\\' -> s.append("\\\\");
-                case '\'' -> s.append("\\'");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    if (c < 0x20 || c >= 0x7f) {
-                        s.append(String.format("\\x%02x", c));
-                    } else {
-                        s.append((char) c);
-                    }
-                }
-            }
+            appendEscaped(s, b & 0xff, true);
         }
         return s.append('\'').toString();
     }
