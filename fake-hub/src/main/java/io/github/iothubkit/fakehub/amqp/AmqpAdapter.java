@@ -2,17 +2,16 @@ package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.SharedVertx;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.proton.ProtonServer;
 import io.vertx.proton.ProtonServerOptions;
-import java.net.BindException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,25 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class AmqpAdapter implements Adapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpAdapter.class);
-    /**
-     * Addresses served by the shared Vert.x. Vert.x would silently share one listening socket between two
-     * servers on the same address instead of failing, so the second hub must be refused here.
-     */
-    private static final Set<String> SERVED = ConcurrentHashMap.newKeySet();
 
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private ProtonServer server;
     private FeedbackDispatcher feedback;
-    private String served;
+    private SharedVertx.Listening listening;
 
     @Override
     public synchronized int start(HubContext hub, int port) throws Exception {
         Vertx vertx = SharedVertx.get();
-        String requested = hub.host() + ":" + port;
-        if (port != 0 && !SERVED.add(requested)) {
-            throw new BindException("another fake hub in this JVM already serves AMQPS on " + requested);
-        }
-        served = port != 0 ? requested : null;
         ProtonServerOptions options = new ProtonServerOptions();
         options.setSsl(true)
                 .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
@@ -58,40 +47,18 @@ public final class AmqpAdapter implements Adapter {
                     connections.add(self[0]);
                     self[0].start();
                 });
-        CompletableFuture<ProtonServer> listening = new CompletableFuture<>();
-        server.listen(port, hub.host(), ar -> {
-            if (ar.succeeded()) {
-                listening.complete(ar.result());
-            } else {
-                listening.completeExceptionally(ar.cause());
-            }
-        });
         try {
-            listening.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            listening = SharedVertx.listen(hub.host(), port, p -> {
+                Promise<ProtonServer> bound = Promise.promise();
+                server.listen(p, hub.host(), ar -> bound.handle(ar));
+                return bound.future().map(ProtonServer::actualPort);
+            });
+        } catch (Exception e) {
             close();
-            throw bindFailure(requested, e instanceof ExecutionException ? e.getCause() : e);
+            throw e;
         }
-        int bound = server.actualPort();
-        if (served == null) {
-            served = hub.host() + ":" + bound;
-            SERVED.add(served);
-        }
-        LOG.debug("AMQPS listening on {}", served);
-        return bound;
-    }
-
-    private static Exception bindFailure(String address, Throwable cause) {
-        if (cause instanceof BindException b) {
-            return b;
-        }
-        String message = String.valueOf(cause.getMessage());
-        if (message.contains("Address already in use") || message.contains("Cannot assign requested address")) {
-            BindException b = new BindException(address + ": " + message);
-            b.initCause(cause);
-            return b;
-        }
-        return cause instanceof Exception e ? e : new IllegalStateException(cause);
+        LOG.debug("AMQPS listening on {}", listening.address());
+        return listening.port();
     }
 
     @Override
@@ -113,9 +80,9 @@ public final class AmqpAdapter implements Adapter {
         } catch (Exception e) {
             LOG.debug("AMQPS listener did not close cleanly", e);
         } finally {
-            if (served != null) {
-                SERVED.remove(served);
-                served = null;
+            if (listening != null) {
+                listening.close();
+                listening = null;
             }
             connections.clear();
         }

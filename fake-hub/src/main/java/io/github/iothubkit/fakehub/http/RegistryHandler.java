@@ -1,7 +1,5 @@
 package io.github.iothubkit.fakehub.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.auth.Keys;
 import io.github.iothubkit.fakehub.auth.Permission;
@@ -9,14 +7,13 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * Serves {@code /devices/{id}}, {@code /devices/{id}/commands}, {@code /devices} and
  * {@code /statistics/devices} against the hub's registry, with IoT Hub's status codes and error bodies.
  */
-final class RegistryHandler implements HttpHandler {
+final class RegistryHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
-    private static final int MAX_BODY = 256 * 1024;
+    /** Larger bodies are refused; a device's JSON is well under 1 KB. */
+    static final int MAX_BODY = 256 * 1024;
 
     private final HubContext hub;
     private final DeviceRegistry registry;
@@ -42,39 +40,47 @@ final class RegistryHandler implements HttpHandler {
         this.connected = connected;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String path = exchange.getRequestURI().getRawPath();
-        try (exchange) {
-            try {
-                LOG.debug("Registry REST {} {}", method, path);
-                Response response = route(method, path, exchange);
-                send(exchange, response.status, response.body, response.etag);
-            } catch (RegistryError e) {
-                LOG.debug("Registry REST {} {} -> {} {}", method, path, e.status(), e.codeName());
-                exchange.getResponseHeaders().set("iothub-errorcode", e.codeName()); // as IoT Hub does
-                send(exchange, e.status(), e.body(hub.clock().now()), null);
-            } catch (RuntimeException e) {
-                LOG.warn("Registry REST {} {} failed", method, path, e);
-                send(exchange, 500, null, null);
+    /** A request as read off the wire: the path raw (still percent-encoded) and the body whole. */
+    record Request(String method, String rawPath, Function<String, String> header, byte[] body) {
+        /** The body as text; a body over {@link #MAX_BODY} is refused rather than parsed. */
+        String text() throws RegistryError {
+            if (body.length > MAX_BODY) {
+                throw RegistryError.badRequest("The request body is larger than " + MAX_BODY + " bytes");
             }
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
-    private record Response(int status, String body, String etag) {
+    /** What to answer: a JSON body or none, the device's ETag, and IoT Hub's error code on failures. */
+    record Response(int status, String body, String etag, String errorCode) {
         static Response json(Object json) {
-            return new Response(200, Json.write(json), null);
+            return new Response(200, Json.write(json), null, null);
         }
     }
 
-    private Response route(String method, String path, HttpExchange exchange) throws RegistryError, IOException {
+    /** Answers one request; never throws. */
+    Response handle(Request request) {
+        String method = request.method().toUpperCase(Locale.ROOT);
+        String path = request.rawPath();
+        try {
+            LOG.debug("Registry REST {} {}", method, path);
+            return route(method, path, request);
+        } catch (RegistryError e) {
+            LOG.debug("Registry REST {} {} -> {} {}", method, path, e.status(), e.codeName());
+            return new Response(e.status(), e.body(hub.clock().now()), null, e.codeName());
+        } catch (RuntimeException e) {
+            LOG.warn("Registry REST {} {} failed", method, path, e);
+            return new Response(500, null, null, null);
+        }
+    }
+
+    private Response route(String method, String path, Request request) throws RegistryError {
         List<String> segments = RegistryPaths.segments(path);
         int n = segments.size();
         String first = n > 0 ? segments.get(0).toLowerCase(Locale.ROOT) : "";
         if (n == 2 && first.equals("statistics") && segments.get(1).equalsIgnoreCase("devices")) {
             requireMethod(method, path, "GET");
-            authorize(exchange, Permission.REGISTRY_READ);
+            authorize(request, Permission.REGISTRY_READ);
             return statistics();
         }
         if (!first.equals("devices") || n > 3 || (n == 3 && !segments.get(2).equalsIgnoreCase("commands"))) {
@@ -82,26 +88,26 @@ final class RegistryHandler implements HttpHandler {
         }
         if (n == 1) {
             requireMethod(method, path, "GET");
-            authorize(exchange, Permission.REGISTRY_READ);
+            authorize(request, Permission.REGISTRY_READ);
             return Response.json(registry.list().stream().map(this::json).toList());
         }
         String rawId = segments.get(1);
         if (n == 3) {
             requireMethod(method, path, "DELETE");
-            authorize(exchange, Permission.SERVICE_CONNECT);
+            authorize(request, Permission.SERVICE_CONNECT);
             return purge(existingId(rawId));
         }
         switch (method) {
             case "GET":
-                authorize(exchange, Permission.REGISTRY_READ);
+                authorize(request, Permission.REGISTRY_READ);
                 return deviceResponse(registry.find(existingId(rawId)).orElseThrow(
                         () -> RegistryError.deviceNotFound(RegistryPaths.displayId(rawId))));
             case "PUT":
-                authorize(exchange, Permission.REGISTRY_WRITE);
-                return put(rawId, readBody(exchange), ifMatch(exchange));
+                authorize(request, Permission.REGISTRY_WRITE);
+                return put(rawId, request.text(), ifMatch(request));
             case "DELETE":
-                authorize(exchange, Permission.REGISTRY_WRITE);
-                return delete(existingId(rawId), ifMatch(exchange));
+                authorize(request, Permission.REGISTRY_WRITE);
+                return delete(existingId(rawId), ifMatch(request));
             default:
                 throw RegistryError.methodNotAllowed(method, path);
         }
@@ -175,7 +181,7 @@ final class RegistryHandler implements HttpHandler {
             requireEtag(current, ifMatch == null ? "*" : ifMatch);
             registry.delete(deviceId);
         }
-        return new Response(204, null, null);
+        return new Response(204, null, null, null);
     }
 
     private Response purge(String deviceId) throws RegistryError {
@@ -194,7 +200,7 @@ final class RegistryHandler implements HttpHandler {
     }
 
     private Response deviceResponse(DeviceIdentity device) {
-        return new Response(200, Json.write(json(device)), device.etag());
+        return new Response(200, Json.write(json(device)), device.etag(), null);
     }
 
     private Map<String, Object> json(DeviceIdentity device) {
@@ -208,8 +214,8 @@ final class RegistryHandler implements HttpHandler {
         return id == null ? rawId : id;
     }
 
-    private void authorize(HttpExchange exchange, Permission permission) throws RegistryError {
-        String token = exchange.getRequestHeaders().getFirst("Authorization");
+    private void authorize(Request request, Permission permission) throws RegistryError {
+        String token = request.header().apply("Authorization");
         if (token == null || token.isBlank()) {
             throw RegistryError.unauthorized("The Authorization header is missing: send a service SAS token");
         }
@@ -238,55 +244,8 @@ final class RegistryHandler implements HttpHandler {
         }
     }
 
-    private static String ifMatch(HttpExchange exchange) {
-        String value = exchange.getRequestHeaders().getFirst("If-Match");
+    private static String ifMatch(Request request) {
+        String value = request.header().apply("If-Match");
         return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static String readBody(HttpExchange exchange) throws IOException, RegistryError {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw RegistryError.badRequest("The request body is larger than " + MAX_BODY + " bytes");
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * Reads what is left of the request body before answering. The JDK's HTTPS server leaves unread body
-     * bytes on a kept-alive connection, and after a few such requests it stops answering on it (seen with
-     * 401s sent before the body was read). What the fake will not read is bounded: past it, it closes.
-     */
-    private static void drain(HttpExchange exchange) {
-        long left = 4L * 1024 * 1024;
-        try {
-            InputStream in = exchange.getRequestBody();
-            byte[] buffer = new byte[8192];
-            int n;
-            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
-                left -= n;
-            }
-        } catch (IOException alreadyReadAndClosed) {
-            return;
-        }
-        if (left <= 0) {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body, String etag) throws IOException {
-        drain(exchange);
-        if (etag != null) {
-            exchange.getResponseHeaders().set("ETag", etag);
-        }
-        if (body == null) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 }

@@ -1,39 +1,39 @@
 package io.github.iothubkit.fakehub.http;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
-import io.github.iothubkit.fakehub.tls.HubCertificates;
-import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
+import io.github.iothubkit.fakehub.internal.SharedVertx;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.KeyCertOptions;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry REST subset over HTTPS, served by the JDK's own HTTPS server so that the hub needs no
- * web framework. {@code RegistryClient} always uses port 443 and strict hostname checks, which the
- * hub certificate's IP SAN satisfies; it offers TLS 1.2 only, so both 1.2 and 1.3 are enabled.
+ * The registry REST subset over HTTPS, on the shared Vert.x. {@code RegistryClient} always uses port 443
+ * and strict hostname checks, which the hub certificate's IP SAN satisfies; it offers TLS 1.2 only, so
+ * both 1.2 and 1.3 are enabled. Every request that parses as HTTP reaches {@link RegistryHandler}, and its
+ * body is read to the end before the answer, so no answer is lost to the reset that closing a half-read
+ * connection causes (the JDK's own server answered odd paths such as {@code //x} itself that way).
  */
 public final class RegistryHttpAdapter implements Adapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpAdapter.class);
-    private static final char[] IN_MEMORY_PASSWORD = "fake-iot-hub".toCharArray();
 
     private final Predicate<String> connected;
-    private HttpsServer server;
-    private ExecutorService executor;
+    private HttpServer server;
+    private SharedVertx.Listening listening;
 
     /** A registry that reports every device {@code Disconnected}. */
     public RegistryHttpAdapter() {
@@ -46,58 +46,85 @@ public final class RegistryHttpAdapter implements Adapter {
     }
 
     @Override
-    public int start(HubContext hub, int port) throws Exception {
-        SSLContext tls = serverContext(hub.certificates());
-        server = HttpsServer.create(new InetSocketAddress(hub.host(), port), 50); // BindException if taken
-        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = tls.getDefaultSSLParameters();
-                p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                params.setSSLParameters(p);
-            }
-        });
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-iot-hub-https-" + hub.host() + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", new RegistryHandler(hub, connected));
-        server.start();
-        int bound = server.getAddress().getPort();
-        LOG.debug("Registry REST listening on https://{}:{}", hub.host(), bound);
-        return bound;
+    public synchronized int start(HubContext hub, int port) throws Exception {
+        Vertx vertx = SharedVertx.get();
+        RegistryHandler handler = new RegistryHandler(hub, connected);
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setHandle100ContinueAutomatically(true)
+                .setMaxInitialLineLength(16 * 1024) // device ids percent-encoded three times over still fit
+                .setMaxHeaderSize(32 * 1024);
+        server = vertx.createHttpServer(options).requestHandler(request -> serve(vertx, handler, request));
+        try {
+            listening = SharedVertx.listen(hub.host(), port,
+                    p -> server.listen(p, hub.host()).map(HttpServer::actualPort));
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        LOG.debug("Registry REST listening on https://{}", listening.address());
+        return listening.port();
     }
 
-    private static SSLContext serverContext(HubCertificates certificates) throws GeneralSecurityException {
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("hub", certificates.serverKey(), IN_MEMORY_PASSWORD,
-                    new Certificate[] {certificates.serverCertificate(), certificates.caCertificate()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, IN_MEMORY_PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
-            return context;
-        } catch (java.io.IOException e) {
-            throw new GeneralSecurityException("cannot build the in-memory key store", e);
+    private static void serve(Vertx vertx, RegistryHandler handler, HttpServerRequest request) {
+        Body body = new Body();
+        request.exceptionHandler(e -> LOG.debug("Registry REST request failed", e));
+        request.handler(body::add);
+        // off the event loop: registry changes may disconnect devices or emit feedback
+        request.endHandler(end -> vertx.executeBlocking(() -> handler.handle(toRequest(request, body)), false)
+                .onSuccess(response -> answer(request.response(), response))
+                .onFailure(e -> request.response().setStatusCode(500).end()));
+    }
+
+    private static RegistryHandler.Request toRequest(HttpServerRequest request, Body body) {
+        return new RegistryHandler.Request(request.method().name(), request.path(), request::getHeader,
+                body.kept.getBytes());
+    }
+
+    private static io.vertx.core.Future<Void> answer(HttpServerResponse response, RegistryHandler.Response answer) {
+        response.setStatusCode(answer.status())
+                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        if (answer.etag() != null) {
+            response.putHeader("ETag", answer.etag());
+        }
+        if (answer.errorCode() != null) {
+            response.putHeader("iothub-errorcode", answer.errorCode()); // as IoT Hub does
+        }
+        if (answer.body() == null) {
+            return response.end();
+        }
+        return response.putHeader("Content-Type", "application/json; charset=utf-8").end(answer.body());
+    }
+
+    /** The first {@code MAX_BODY + 1} bytes of a body: enough to tell it is too large. The rest is read and dropped. */
+    private static final class Body {
+        final Buffer kept = Buffer.buffer();
+
+        void add(Buffer chunk) {
+            int room = RegistryHandler.MAX_BODY + 1 - kept.length();
+            if (room > 0) {
+                kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+            }
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             if (server != null) {
-                server.stop(0); // 0: close open exchanges at once rather than wait for them
+                server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
             }
-        } catch (RuntimeException e) {
-            LOG.debug("Registry REST stop failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("Registry REST listener did not close cleanly", e);
         } finally {
-            if (executor != null) {
-                executor.shutdownNow();
+            server = null;
+            if (listening != null) {
+                listening.close();
+                listening = null;
             }
         }
     }

@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.FakeIotHubException;
 import io.github.iothubkit.fakehub.auth.Keys;
 import io.github.iothubkit.fakehub.auth.SasToken;
 import io.github.iothubkit.fakehub.c2d.AckMode;
@@ -212,6 +213,15 @@ class RegistryHttpAcceptanceTest {
     void unknownPathsAreNotFound() throws Exception {
         assertThat(send(authorized("/twins/x").GET().build()).statusCode()).isEqualTo(404);
         assertThat(send(authorized("/devices/x/y/z").GET().build()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSecondHubOnThisRegistryAddressInTheSameJvmFailsFastInsteadOfSharingTheSocket() throws Exception {
+        assertThatThrownBy(() -> FakeIotHub.builder().host(HOST).mqttPort(0).amqpPort(0).httpsPort(443).start())
+                .isInstanceOf(FakeIotHubException.class).hasCauseInstanceOf(java.net.BindException.class)
+                .hasMessageContaining("HTTPS");
+        assertThat(send(authorized("/devices").GET().build()).statusCode()).as("the first hub still serves")
+                .isEqualTo(200);
     }
 
     // ---- raw REST (what RegistryClient cannot do) ---------------------------------------------------

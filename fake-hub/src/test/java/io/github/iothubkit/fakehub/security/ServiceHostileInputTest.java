@@ -168,12 +168,30 @@ class ServiceHostileInputTest {
             HttpResponse<String> r;
             try {
                 r = rest(method, path, good, randomPath(random));
-            } catch (java.net.http.HttpTimeoutException e) {
-                throw new AssertionError("no answer to " + method + " " + path, e);
+            } catch (IOException e) {
+                throw new AssertionError("no answer to request " + i + ": " + method + " " + path, e);
             }
             assertThat(r.statusCode()).as("%s %s answered", method, path).isBetween(200, 499);
         }
         assertThat(rest("GET", "/devices/target", good, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oddRequestTargetsWithABodyGetIotHubsAnswerEveryTime() throws Exception {
+        // The JDK's HTTPS server once answered "//..." itself and closed with the body unread: the reset
+        // that followed often destroyed its answer before the client read it.
+        String body = "x".repeat(20_000);
+        for (int i = 0; i < 40; i++) {
+            for (String path : new String[] {"//abc", "//devices/target", "/devices/target/../../x"}) {
+                HttpResponse<String> r = rest("GET", path, null, body);
+                assertThat(r.statusCode()).as("%s, round %d", path, i).isIn(401, 404);
+                assertThat(r.headers().firstValue("iothub-errorcode")).as(path).isPresent();
+            }
+        }
+        String tooLarge = "{\"deviceId\":\"big\",\"x\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+        assertThat(rest("PUT", "/devices/big", policyToken("iothubowner", hub.host(), Instant.now().plusSeconds(60)),
+                tooLarge).statusCode()).as("a 5 MB body is read and refused").isEqualTo(400);
+        assertThat(hub.devices().find("big")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,87 @@
+package io.github.iothubkit.fakehub.internal;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import java.net.BindException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+
+/**
+ * One Vert.x instance for every hub in the JVM (AMQPS and registry REST), created on first use. Creating
+ * Vert.x costs tens of milliseconds and a handful of threads, so hubs only listen and unlisten on it. Its
+ * threads are daemon threads: it is never closed, yet it cannot keep the JVM alive.
+ */
+public final class SharedVertx {
+
+    private static final Set<String> SERVED = ConcurrentHashMap.newKeySet();
+    private static Vertx instance;
+
+    private SharedVertx() {
+    }
+
+    public static synchronized Vertx get() {
+        if (instance == null) {
+            instance = Vertx.vertx(new VertxOptions()
+                    .setUseDaemonThread(true)
+                    .setEventLoopPoolSize(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                    .setWorkerPoolSize(4)
+                    .setInternalBlockingPoolSize(2)
+                    // the fake serves no files: no cache directory, no class-path lookups
+                    .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
+                            .setClassPathResolvingEnabled(false)));
+        }
+        return instance;
+    }
+
+    /** An address served by one of this JVM's hubs; closing it frees the address for another hub. */
+    public record Listening(String address, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            SERVED.remove(address);
+        }
+    }
+
+    /**
+     * Starts a server of the shared Vert.x on {@code host:port} (0: any free port) and waits until it
+     * listens. Vert.x would silently share one socket between two servers on the same address instead of
+     * failing, so an address another hub of this JVM serves is refused here, as the OS refuses it across
+     * processes.
+     *
+     * @param listen starts listening on the given port and yields the port actually bound
+     * @throws BindException if the address is taken
+     */
+    public static Listening listen(String host, int port, IntFunction<Future<Integer>> listen) throws Exception {
+        String requested = host + ":" + port;
+        if (port != 0 && !SERVED.add(requested)) {
+            throw new BindException("another fake hub in this JVM already serves " + requested);
+        }
+        try {
+            int bound = listen.apply(port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Listening listening = new Listening(host + ":" + bound, bound);
+            SERVED.add(listening.address());
+            return listening;
+        } catch (ExecutionException | TimeoutException e) {
+            SERVED.remove(requested);
+            throw bindFailure(requested, e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    private static Exception bindFailure(String address, Throwable cause) {
+        if (cause instanceof BindException b) {
+            return b;
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("Address already in use") || message.contains("Cannot assign requested address")) {
+            BindException b = new BindException(address + ": " + message);
+            b.initCause(cause);
+            return b;
+        }
+        return cause instanceof Exception e ? e : new IllegalStateException(cause);
+    }
+}
