@@ -14,6 +14,7 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.github.iothubkit.fakehub.tls.HubTrust;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.UUID;
 import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -44,34 +44,21 @@ class AmqpAdapterLifecycleTest {
     }
 
     @Test
-    void startsAndStopsFastOnTheSharedVertx() throws Exception {
+    void startsAndStopsRepeatedlyOnTheSharedVertxAndFreesItsPortEachTime() throws Exception {
+        // how fast is the benchmark's business; here: each cycle serves, and each close really unbinds
         HubContext hub = context("127.0.0.35", HubClock.system());
-        long coldStart = System.nanoTime();
-        AmqpAdapter first = new AmqpAdapter();
-        first.start(hub, 0); // an ephemeral port: other builds on this machine may run these tests too
-        coldStart = System.nanoTime() - coldStart;
-        first.close();
-
-        long[] starts = new long[20];
-        long[] stops = new long[20];
-        for (int i = 0; i < starts.length; i++) {
+        for (int i = 0; i < 20; i++) {
             AmqpAdapter adapter = new AmqpAdapter();
-            long t0 = System.nanoTime();
-            int port = adapter.start(hub, 0);
-            long t1 = System.nanoTime();
+            int port = adapter.start(hub, 0); // an ephemeral port: other builds on this machine may run these tests too
+            try (SSLSocket tls = (SSLSocket) new HubTrust(hub.certificates().caCertificate(),
+                    hub.certificates().caPem()).sslContext().getSocketFactory().createSocket("127.0.0.35", port)) {
+                tls.startHandshake();
+            }
             adapter.close();
-            long t2 = System.nanoTime();
-            assertThat(port).isPositive();
-            starts[i] = t1 - t0;
-            stops[i] = t2 - t1;
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.35"), port)); // else BindException
+            }
         }
-        Arrays.sort(starts);
-        Arrays.sort(stops);
-        System.out.printf("AMQP adapter: cold start %.1f ms; warm start median %.2f ms, max %.2f ms;"
-                + " stop median %.2f ms, max %.2f ms%n", coldStart / 1e6, starts[10] / 1e6, starts[19] / 1e6,
-                stops[10] / 1e6, stops[19] / 1e6);
-        assertThat(stops[19]).as("slowest stop (ns)").isLessThan(Duration.ofMillis(100).toNanos());
-        assertThat(starts[10]).as("median warm start (ns)").isLessThan(Duration.ofMillis(50).toNanos());
     }
 
     @Test
