@@ -4,12 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
@@ -40,10 +44,40 @@ public final class SharedVertx {
     }
 
     /** An address served by one of this JVM's hubs; closing it frees the address for another hub. */
-    public record Listening(String address, int port) implements AutoCloseable {
+    public record Listening(String host, int port) implements AutoCloseable {
+
+        public String address() {
+            return host + ":" + port;
+        }
+
+        /** Call after the server's close has completed. */
         @Override
         public void close() {
-            SERVED.remove(address);
+            try {
+                awaitUnbound();
+            } finally {
+                SERVED.remove(address());
+            }
+        }
+
+        /**
+         * Netty closes a listening socket only at its selector's next wake-up, a moment after the server's
+         * close has completed; until then the port cannot be bound. Waiting here lets a hub restart on the
+         * same address at once.
+         */
+        private void awaitUnbound() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (true) {
+                try (ServerSocket probe = new ServerSocket()) {
+                    probe.bind(new InetSocketAddress(host, port));
+                    return;
+                } catch (IOException e) {
+                    if (!String.valueOf(e.getMessage()).contains("in use") || System.nanoTime() > deadline) {
+                        return; // e.g. a privileged port this process may not probe: nothing to wait for
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+            }
         }
     }
 
@@ -63,7 +97,7 @@ public final class SharedVertx {
         }
         try {
             int bound = listen.apply(port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Listening listening = new Listening(host + ":" + bound, bound);
+            Listening listening = new Listening(host, bound);
             SERVED.add(listening.address());
             return listening;
         } catch (ExecutionException | TimeoutException e) {

@@ -15,11 +15,15 @@ import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +35,27 @@ class HubRestartTest {
 
     private static final String HOST = "127.0.0.103";
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void everyPortCanBeBoundAgainTheMomentCloseReturns() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            int[] ports;
+            try (FakeIotHub hub = FakeIotHub.builder().host(HOST).httpsPort(0).start()) {
+                ports = new int[] {hub.mqttsPort(), hub.amqpsPort(), hub.httpsPort()};
+                for (int port : ports) { // a served connection must not hold the port either
+                    try (SSLSocket tls = (SSLSocket) hub.trust().sslContext().getSocketFactory()
+                            .createSocket(HOST, port)) {
+                        tls.startHandshake();
+                    }
+                }
+            }
+            for (int port : ports) {
+                try (ServerSocket again = new ServerSocket()) {
+                    again.bind(new InetSocketAddress(InetAddress.getByName(HOST), port)); // else BindException
+                }
+            }
+        }
+    }
 
     @Test
     void oldClientsReconnectToTheRestartedHubAndNothingAcceptedIsLostOrCompletedTwice() throws Exception {
