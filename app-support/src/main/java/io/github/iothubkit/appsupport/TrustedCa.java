@@ -25,24 +25,28 @@ public final class TrustedCa {
 
     /** Accepts either PEM text (contains {@code -----BEGIN}) or the path of a PEM file. */
     public static SSLContext fromPemOrPath(String pemOrPath) {
-        if (pemOrPath.contains("-----BEGIN")) {
-            return fromPem(pemOrPath, "the given PEM text");
-        }
-        return fromFile(Path.of(pemOrPath.trim()));
+        return sslContext(trustManagerFactory(pemOrPath));
     }
 
-    public static SSLContext fromFile(Path file) {
-        String pem;
+    public static SSLContext fromPem(String pem, String source) {
+        return sslContext(trustManagerFactory(pem, source));
+    }
+
+    /** The same trust for clients that take a {@link TrustManagerFactory} (HiveMQ, Netty). */
+    public static TrustManagerFactory trustManagerFactory(String pemOrPath) {
+        if (pemOrPath.contains("-----BEGIN")) {
+            return trustManagerFactory(pemOrPath, "the given PEM text");
+        }
+        Path file = Path.of(pemOrPath.trim());
         try {
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
+            return trustManagerFactory(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "cannot read the trusted CA file " + file + " (" + e.getClass().getSimpleName() + ")", e);
         }
-        return fromPem(pem, file.toString());
     }
 
-    public static SSLContext fromPem(String pem, String source) {
+    private static TrustManagerFactory trustManagerFactory(String pem, String source) {
         try {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
@@ -57,13 +61,22 @@ public final class TrustedCa {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
-            // "TLS" rather than the SDK's "TLSv1.2": lets the handshake use 1.3 when the hub offers it.
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return factory;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(
                     "the trusted CA in " + source + " is not valid PEM (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A context that trusts what {@code trust} trusts, and nothing else. */
+    public static SSLContext sslContext(TrustManagerFactory trust) {
+        try {
+            // "TLS" rather than the SDK's "TLSv1.2": lets the handshake use 1.3 when the hub offers it.
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM offers no TLS", e);
         }
     }
 }

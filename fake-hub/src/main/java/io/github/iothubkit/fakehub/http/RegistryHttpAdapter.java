@@ -83,7 +83,7 @@ public final class RegistryHttpAdapter implements Adapter {
                 body.kept.getBytes());
     }
 
-    private static io.vertx.core.Future<Void> answer(HttpServerResponse response, RegistryHandler.Response answer) {
+    private static void answer(HttpServerResponse response, RegistryHandler.Response answer) {
         response.setStatusCode(answer.status())
                 .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
         if (answer.etag() != null) {
@@ -93,9 +93,10 @@ public final class RegistryHttpAdapter implements Adapter {
             response.putHeader("iothub-errorcode", answer.errorCode()); // as IoT Hub does
         }
         if (answer.body() == null) {
-            return response.end();
+            response.end();
+        } else {
+            response.putHeader("Content-Type", "application/json; charset=utf-8").end(answer.body());
         }
-        return response.putHeader("Content-Type", "application/json; charset=utf-8").end(answer.body());
     }
 
     /** The first {@code MAX_BODY + 1} bytes of a body: enough to tell it is too large. The rest is read and dropped. */
