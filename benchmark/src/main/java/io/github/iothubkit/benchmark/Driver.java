@@ -32,6 +32,13 @@ final class Driver {
         double cpuMicrosPerMessage() {
             return cpuNanos < 0 || sent == 0 ? Double.NaN : cpuNanos / 1e3 / sent;
         }
+
+        /** "990/1000 arrived, lost 10, duplicates 0, 12.3 ms, process CPU 40 us/msg": the report's note. */
+        String note() {
+            return distinct + "/" + sent + " arrived, lost " + lost() + ", duplicates " + duplicates() + ", "
+                    + Stats.ms(nanos / 1e6) + " ms, process CPU "
+                    + String.format(java.util.Locale.ROOT, "%.0f", cpuMicrosPerMessage()) + " us/msg";
+        }
     }
 
     private Driver() {

@@ -28,9 +28,9 @@ final class RawMoquetteBench {
 
                 Driver.Burst windowed = Driver.burst(devices, o.messages(), o.payload(), true, STALL, publish);
                 report.rate(PART, "throughput, window " + Options.WINDOW + "/device", windowed.perSecond(),
-                        arrivedNote(windowed));
+                        windowed.note());
                 Driver.Burst burst = Driver.burst(devices, o.messages(), o.payload(), false, STALL, publish);
-                report.rate(PART, "throughput, unbounded burst", burst.perSecond(), arrivedNote(burst)
+                report.rate(PART, "throughput, unbounded burst", burst.perSecond(), burst.note()
                         + (burst.lost() > 0 ? " (silent drop)" : ""));
                 burstRate[0] = burst.perSecond();
 
@@ -41,11 +41,5 @@ final class RawMoquetteBench {
                 devices.forEach(BenchDevice::close);
             }
         }
-    }
-
-    static String arrivedNote(Driver.Burst b) {
-        return b.distinct() + "/" + b.sent() + " arrived, lost " + b.lost() + ", duplicates " + b.duplicates()
-                + ", " + Stats.ms(b.nanos() / 1e6) + " ms, process CPU " + String.format(java.util.Locale.ROOT, "%.0f",
-                b.cpuMicrosPerMessage()) + " us/msg";
     }
 }

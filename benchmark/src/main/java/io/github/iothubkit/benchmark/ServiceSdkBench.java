@@ -1,15 +1,14 @@
 package io.github.iothubkit.benchmark;
 
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
-import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
-import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.FakeIotHubException;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
+import io.github.iothubkit.fakehub.clients.HubClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,8 +49,7 @@ final class ServiceSdkBench {
             for (int i = 0; i < o.devices(); i++) {
                 devices.add(BenchDevice.of(hub, hub.devices().create("sdk-" + i), Options.WINDOW));
             }
-            client = new MessagingClient(hub.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
-                    MessagingClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+            client = HubClients.messagingClient(hub);
             long openStart = System.nanoTime();
             client.open();
             report.millis(PART, "MessagingClient.open()", (System.nanoTime() - openStart) / 1e6, "TLS, SASL, CBS, link");
@@ -132,27 +130,14 @@ final class ServiceSdkBench {
         while (accepted.get() + failed.get() < burst.sent() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(1);
         }
-        for (BenchDevice d : devices) {
-            // the last message of each device; PUBACKs complete in order
-            int last = -1;
-            for (int k = devices.indexOf(d); k < burst.sent(); k += devices.size()) {
-                last = k;
-            }
-            if (last >= 0 && c2d.find(prefix + last).isPresent()) {
-                try {
-                    c2d.awaitOutcome(prefix + last, C2dOutcome.COMPLETED, STALL);
-                } catch (AssertionError e) {
-                    break;
-                }
-            }
-        }
+        FakeHubC2dBench.awaitLastCompleted(c2d, prefix, burst.sent(), devices.size(), STALL);
         long toCompleted = System.nanoTime() - burst.startNanos();
         if (report == null) {
             c2d.reset();
             return;
         }
         report.rate(PART, "sendAsync throughput to device, window " + Options.WINDOW + "/device", burst.perSecond(),
-                RawMoquetteBench.arrivedNote(burst) + ", SDK failures " + failed.get());
+                burst.note() + ", SDK failures " + failed.get());
         report.rate(PART, "sendAsync throughput to COMPLETED", burst.distinct() * 1e9 / toCompleted,
                 "one 200 ms timer chain would bound it at window x devices x 5 = "
                         + (Options.WINDOW * devices.size() * 5) + " msg/s; see the class comment");

@@ -54,24 +54,16 @@ final class StartStopBench {
         double stop = Stats.median(stops);
         report.millis(PART, "fake hub start, warm (median of " + cycles + ")", warm,
                 "bar <= " + (int) WARM_START_BAR_MS + " ms: " + (warm <= WARM_START_BAR_MS ? "met" : "MISSED")
-                        + "; max " + Stats.ms(max(starts)));
+                        + "; max " + Stats.ms(Stats.max(starts)));
         report.millis(PART, "fake hub stop (median of " + cycles + ")", stop,
                 "bar <= " + (int) STOP_BAR_MS + " ms: " + (stop <= STOP_BAR_MS ? "met" : "MISSED")
-                        + "; max " + Stats.ms(max(stops)));
+                        + "; max " + Stats.ms(Stats.max(stops)));
         report.millis(PART, "  process CPU per start+stop cycle", cpuPerCycle, "all threads; less sensitive than"
                 + " wall time to a loaded machine");
 
         coldStarts(report);
         moquette(report);
         return new Figures(warm, stop);
-    }
-
-    private static double max(long[] nanos) {
-        long m = 0;
-        for (long n : nanos) {
-            m = Math.max(m, n);
-        }
-        return m / 1e6;
     }
 
     /** Three fresh JVMs measure their first start; a fourth makes the certificates on their own first. */

@@ -58,11 +58,6 @@ final class Stats {
         return sum / count / 1e6;
     }
 
-    /** "p50 0.31 / p99 1.20 ms (n=1000)". */
-    String summary() {
-        return String.format(Locale.ROOT, "p50 %s / p99 %s ms (n=%d)", ms(p50()), ms(p99()), count);
-    }
-
     static String ms(double ms) {
         if (Double.isNaN(ms)) {
             return "-";
@@ -80,6 +75,10 @@ final class Stats {
             return os.getProcessCpuTime();
         }
         return -1;
+    }
+
+    static double max(long[] nanos) {
+        return nanos.length == 0 ? Double.NaN : Arrays.stream(nanos).max().getAsLong() / 1e6;
     }
 
     static double median(long[] nanos) {
