@@ -5,13 +5,10 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.SharedVertx;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.proton.ProtonServer;
 import io.vertx.proton.ProtonServerOptions;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +22,14 @@ public final class AmqpAdapter implements Adapter {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpAdapter.class);
 
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
-    private ProtonServer server;
     private FeedbackDispatcher feedback;
     private SharedVertx.Listening listening;
 
     @Override
     public synchronized int start(HubContext hub, int port) throws Exception {
         Vertx vertx = SharedVertx.get();
-        ProtonServerOptions options = new ProtonServerOptions();
-        options.setSsl(true)
-                .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
-                // the SDKs' default contexts speak only TLS 1.2; a caller's own context may prefer 1.3
-                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         feedback = new FeedbackDispatcher(vertx, hub);
-        server = ProtonServer.create(vertx, options)
+        ProtonServer server = ProtonServer.create(vertx, SharedVertx.tls(new ProtonServerOptions(), hub))
                 .saslAuthenticatorFactory(LiberalSaslAuthenticator::new)
                 .connectHandler(connection -> {
                     AmqpConnection[] self = new AmqpConnection[1];
@@ -52,6 +43,11 @@ public final class AmqpAdapter implements Adapter {
                 Promise<ProtonServer> bound = Promise.promise();
                 server.listen(p, hub.host(), ar -> bound.handle(ar));
                 return bound.future().map(ProtonServer::actualPort);
+            }, () -> {
+                Promise<Void> closed = Promise.promise();
+                server.close(ar -> closed.handle(ar));
+                connections.forEach(AmqpConnection::disconnect);
+                return closed.future();
             });
         } catch (Exception e) {
             close();
@@ -63,28 +59,13 @@ public final class AmqpAdapter implements Adapter {
 
     @Override
     public synchronized void close() {
-        try {
-            if (feedback != null) {
-                feedback.close();
-            }
-            ProtonServer s = server;
-            server = null;
-            if (s != null) {
-                CompletableFuture<Void> closed = new CompletableFuture<>();
-                s.close(ar -> closed.complete(null));
-                connections.forEach(AmqpConnection::disconnect);
-                closed.get(1, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debug("AMQPS listener did not close cleanly", e);
-        } finally {
-            if (listening != null) {
-                listening.close();
-                listening = null;
-            }
-            connections.clear();
+        if (feedback != null) {
+            feedback.close();
         }
+        if (listening != null) {
+            listening.close();
+            listening = null;
+        }
+        connections.clear();
     }
 }

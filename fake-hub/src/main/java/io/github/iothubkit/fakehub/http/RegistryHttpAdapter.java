@@ -9,13 +9,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.KeyCertOptions;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +29,7 @@ public final class RegistryHttpAdapter implements Adapter {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpAdapter.class);
 
     private final Predicate<String> connected;
-    private HttpServer server;
     private SharedVertx.Listening listening;
-
-    /** A registry that reports every device {@code Disconnected}. */
-    public RegistryHttpAdapter() {
-        this(deviceId -> false);
-    }
 
     /** @param connected whether a device has a live connection, for {@code connectionState} */
     public RegistryHttpAdapter(Predicate<String> connected) {
@@ -49,21 +40,13 @@ public final class RegistryHttpAdapter implements Adapter {
     public synchronized int start(HubContext hub, int port) throws Exception {
         Vertx vertx = SharedVertx.get();
         RegistryHandler handler = new RegistryHandler(hub, connected);
-        HttpServerOptions options = new HttpServerOptions()
-                .setSsl(true)
-                .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
-                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+        HttpServerOptions options = SharedVertx.tls(new HttpServerOptions(), hub)
                 .setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(16 * 1024) // device ids percent-encoded three times over still fit
                 .setMaxHeaderSize(32 * 1024);
-        server = vertx.createHttpServer(options).requestHandler(request -> serve(vertx, handler, request));
-        try {
-            listening = SharedVertx.listen(hub.host(), port,
-                    p -> server.listen(p, hub.host()).map(HttpServer::actualPort));
-        } catch (Exception e) {
-            close();
-            throw e;
-        }
+        HttpServer server = vertx.createHttpServer(options).requestHandler(request -> serve(vertx, handler, request));
+        listening = SharedVertx.listen(hub.host(), port, p -> server.listen(p, hub.host()).map(HttpServer::actualPort),
+                server::close);
         LOG.debug("Registry REST listening on https://{}", listening.address());
         return listening.port();
     }
@@ -113,20 +96,9 @@ public final class RegistryHttpAdapter implements Adapter {
 
     @Override
     public synchronized void close() {
-        try {
-            if (server != null) {
-                server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.debug("Registry REST listener did not close cleanly", e);
-        } finally {
-            server = null;
-            if (listening != null) {
-                listening.close();
-                listening = null;
-            }
+        if (listening != null) {
+            listening.close();
+            listening = null;
         }
     }
 }

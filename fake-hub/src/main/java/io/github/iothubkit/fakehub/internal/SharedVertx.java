@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -15,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Vert.x instance for every hub in the JVM (AMQPS and registry REST), created on first use. Creating
@@ -23,6 +28,7 @@ import java.util.function.IntFunction;
  */
 public final class SharedVertx {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SharedVertx.class);
     private static final Set<String> SERVED = ConcurrentHashMap.newKeySet();
     private static Vertx instance;
 
@@ -43,16 +49,45 @@ public final class SharedVertx {
         return instance;
     }
 
-    /** An address served by one of this JVM's hubs; closing it frees the address for another hub. */
-    public record Listening(String host, int port) implements AutoCloseable {
+    /** Makes {@code options} serve TLS with the hub's certificate. */
+    public static <T extends NetServerOptions> T tls(T options, HubContext hub) {
+        options.setSsl(true)
+                .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
+                // the SDKs' default contexts speak only TLS 1.2; a caller's own context may prefer 1.3
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+        return options;
+    }
+
+    /** A server of the shared Vert.x listening on an address; closing it frees the address for another hub. */
+    public static final class Listening implements AutoCloseable {
+        private final String host;
+        private final int port;
+        private final Supplier<Future<?>> closeServer;
+
+        private Listening(String host, int port, Supplier<Future<?>> closeServer) {
+            this.host = host;
+            this.port = port;
+            this.closeServer = closeServer;
+        }
+
+        public int port() {
+            return port;
+        }
 
         public String address() {
             return host + ":" + port;
         }
 
-        /** Call after the server's close has completed. */
+        /** Closes the server and its connections, and returns once the port can be bound again. */
         @Override
         public void close() {
+            try {
+                closeServer.get().toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("{} did not close cleanly", address(), e);
+            }
             try {
                 awaitUnbound();
             } finally {
@@ -88,24 +123,29 @@ public final class SharedVertx {
      * processes.
      *
      * @param listen starts listening on the given port and yields the port actually bound
+     * @param close  closes the server (and with it its connections)
      * @throws BindException if the address is taken
      */
-    public static Listening listen(String host, int port, IntFunction<Future<Integer>> listen) throws Exception {
+    public static Listening listen(String host, int port, IntFunction<Future<Integer>> listen,
+            Supplier<Future<?>> close) throws Exception {
         String requested = host + ":" + port;
         if (port != 0 && !SERVED.add(requested)) {
             throw new BindException("another fake hub in this JVM already serves " + requested);
         }
+        boolean listening = false;
         try {
             int bound = listen.apply(port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Listening listening = new Listening(host, bound);
-            SERVED.add(listening.address());
-            return listening;
+            SERVED.add(host + ":" + bound);
+            listening = true;
+            return new Listening(host, bound, close);
         } catch (ExecutionException | TimeoutException e) {
-            SERVED.remove(requested);
             throw bindFailure(requested, e instanceof ExecutionException ? e.getCause() : e);
+        } finally {
+            if (!listening) {
+                SERVED.remove(requested);
+            }
         }
     }
-
     private static Exception bindFailure(String address, Throwable cause) {
         if (cause instanceof BindException b) {
             return b;
