@@ -27,4 +27,14 @@ class AppSupportTest {
         assertThatThrownBy(() -> TrustedCa.fromPem("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the trusted CA in x");
     }
+
+    @Test
+    void readsConnectionStringAttributesWithTheServiceOrTheDeviceSdksCaseRule() {
+        String cs = "hostname=h.example; DeviceId=d=1;SharedAccessKey=a2V5";
+
+        assertThat(ConnectionStrings.attribute(cs, "HostName")).isNull();
+        assertThat(ConnectionStrings.attributeIgnoringCase(cs, "HostName")).isEqualTo("h.example");
+        assertThat(ConnectionStrings.attribute(cs, "DeviceId")).isEqualTo("d=1");
+        assertThat(ConnectionStrings.attribute(cs, "SharedAccessKeyName")).isNull();
+    }
 }

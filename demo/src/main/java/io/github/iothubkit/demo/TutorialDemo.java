@@ -1,5 +1,6 @@
 package io.github.iothubkit.demo;
 
+import io.github.iothubkit.appsupport.QuietLogging;
 import io.github.iothubkit.deviceapp.DeviceApp;
 import io.github.iothubkit.deviceapp.DeviceAppException;
 import io.github.iothubkit.fakehub.FakeIotHub;
@@ -26,7 +27,7 @@ public final class TutorialDemo {
     }
 
     public static void main(String[] args) {
-        quietLogging();
+        QuietLogging.unlessConfigured(""); // only the demo's own lines: the hub's broker logs through JUL too
         String host = args.length > 0 ? args[0] : "127.0.0.1";
         int code = run(host, System.out, System.err);
         // The SDKs leave non-daemon threads behind; exit explicitly (also ends exec:java's JVM).
@@ -75,17 +76,6 @@ public final class TutorialDemo {
             Thread.currentThread().interrupt();
             err.println("error: interrupted");
             return 1;
-        }
-    }
-
-    /**
-     * Only the demo's own lines: the SDKs and the hub's broker log every connection. An explicit
-     * -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
-     */
-    static void quietLogging() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.iothubkit.deviceapp;
 
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import io.github.iothubkit.appsupport.TrustedCa;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
@@ -82,8 +83,8 @@ public final class DeviceApp implements AutoCloseable {
 
     public DeviceApp(Config config) {
         this.config = Objects.requireNonNull(config, "config");
-        String host = DeviceFailures.attribute(config.connectionString(), "HostName");
-        String device = DeviceFailures.attribute(config.connectionString(), "DeviceId");
+        String host = ConnectionStrings.attributeIgnoringCase(config.connectionString(), "HostName");
+        String device = ConnectionStrings.attributeIgnoringCase(config.connectionString(), "DeviceId");
         this.hostName = host == null ? "?" : host;
         this.deviceId = device == null ? "?" : device;
     }
@@ -133,7 +134,7 @@ public final class DeviceApp implements AutoCloseable {
     }
 
     /** Prints the message and completes it; the SDK calls this on its receive thread. */
-    public IotHubMessageResult onMessage(Message message) {
+    private IotHubMessageResult onMessage(Message message) {
         int count;
         synchronized (lock) {
             count = ++received;
@@ -176,17 +177,6 @@ public final class DeviceApp implements AutoCloseable {
             }
             return Optional.ofNullable(failure);
         }
-    }
-
-    /** Set when the SDK gave up on the connection (retries expired, credentials revoked, ...). */
-    public Optional<DeviceAppException> failure() {
-        synchronized (lock) {
-            return Optional.ofNullable(failure);
-        }
-    }
-
-    public String deviceId() {
-        return deviceId;
     }
 
     private void fail(DeviceAppException e) {

@@ -1,5 +1,6 @@
 package io.github.iothubkit.deviceapp;
 
+import io.github.iothubkit.appsupport.QuietLogging;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ public final class DeviceAppMain {
     }
 
     public static void main(String[] args) {
-        quietSdkLogging();
+        QuietLogging.unlessConfigured();
         int code = run(System.getenv(), System.out, System.err);
         if (code >= 0) {
             System.exit(code);
@@ -58,15 +59,5 @@ public final class DeviceAppMain {
         app.close();
         err.println("error: " + failure.get().getMessage());
         return failure.get().kind().exitCode();
-    }
-
-    /**
-     * The SDK logs every connection attempt, and failures with stack traces, at INFO/ERROR; the app
-     * reports those itself in one line. An explicit -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
-     */
-    static void quietSdkLogging() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
@@ -58,16 +57,5 @@ public final class DeviceFailures {
         return root instanceof ConnectException || root instanceof NoRouteToHostException
                 || root instanceof SocketTimeoutException || root instanceof UnknownHostException
                 || root instanceof java.util.concurrent.TimeoutException;
-    }
-
-    /** The value of a {@code Key=value} attribute, matched like the SDK does: case-insensitive prefix. */
-    static String attribute(String connectionString, String key) {
-        String prefix = key.toLowerCase(Locale.ROOT) + "=";
-        for (String part : connectionString.split(";")) {
-            if (part.trim().toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                return part.trim().substring(prefix.length());
-            }
-        }
-        return null;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import io.github.iothubkit.deviceapp.DeviceAppException.Kind;
 import java.net.ConnectException;
 import javax.net.ssl.SSLHandshakeException;
@@ -63,8 +64,8 @@ class DeviceFailuresTest {
     void readsConnectionStringAttributesCaseInsensitively() {
         String cs = "hostname=h.example;DeviceId=dev 1;SharedAccessKey=a2V5";
 
-        assertThat(DeviceFailures.attribute(cs, "HostName")).isEqualTo("h.example");
-        assertThat(DeviceFailures.attribute(cs, "DeviceId")).isEqualTo("dev 1");
-        assertThat(DeviceFailures.attribute(cs, "ModuleId")).isNull();
+        assertThat(ConnectionStrings.attributeIgnoringCase(cs, "HostName")).isEqualTo("h.example");
+        assertThat(ConnectionStrings.attributeIgnoringCase(cs, "DeviceId")).isEqualTo("dev 1");
+        assertThat(ConnectionStrings.attributeIgnoringCase(cs, "ModuleId")).isNull();
     }
 }

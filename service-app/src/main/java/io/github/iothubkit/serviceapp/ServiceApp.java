@@ -1,5 +1,6 @@
 package io.github.iothubkit.serviceapp;
 
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import io.github.iothubkit.appsupport.TrustedCa;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
@@ -121,7 +122,7 @@ public final class ServiceApp {
 
     public ServiceApp(Config config) {
         this.config = Objects.requireNonNull(config, "config");
-        String host = ServiceFailures.attribute(config.connectionString(), "HostName");
+        String host = ConnectionStrings.attribute(config.connectionString(), "HostName");
         this.hostName = host == null ? "?" : host;
     }
 

@@ -1,5 +1,6 @@
 package io.github.iothubkit.serviceapp;
 
+import io.github.iothubkit.appsupport.QuietLogging;
 import io.github.iothubkit.serviceapp.ServiceAppException.Kind;
 import java.io.Console;
 import java.io.PrintStream;
@@ -18,7 +19,7 @@ public final class ServiceAppMain {
     }
 
     public static void main(String[] args) {
-        quietSdkLogging();
+        QuietLogging.unlessConfigured("org.apache.qpid.proton"); // proton-j logs TLS failures through JUL
         int code = run(System.getenv(), System.out, System.err);
         Console console = System.console();
         // The tutorial's pause; only on a terminal, so scripts and CI never block here.
@@ -84,20 +85,5 @@ public final class ServiceAppMain {
         }
         throw new ServiceAppException(Kind.CONFIGURATION, name + " must be a whole number >= 0, not '" + value + "'",
                 null);
-    }
-
-    /** Held so the JUL logger (and its level) is not garbage-collected. */
-    private static final java.util.logging.Logger PROTON_LOG = java.util.logging.Logger.getLogger("org.apache.qpid.proton");
-
-    /**
-     * The SDK logs connection details and failures with stack traces (slf4j), and proton-j logs TLS
-     * failures through java.util.logging; the app reports them in one line. An explicit
-     * -Dorg.slf4j.simpleLogger.defaultLogLevel keeps both.
-     */
-    static void quietSdkLogging() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
-            PROTON_LOG.setLevel(java.util.logging.Level.OFF);
-        }
     }
 }

@@ -55,15 +55,4 @@ public final class ServiceFailures {
         return new ServiceAppException(Kind.OTHER, "the service client failed (" + failure.getClass().getSimpleName()
                 + "): " + describe(failure), failure);
     }
-
-    /** The value of {@code key=} in a service connection string (keys are case-sensitive there). */
-    static String attribute(String connectionString, String key) {
-        for (String part : connectionString.split(";")) {
-            String trimmed = part.trim();
-            if (trimmed.startsWith(key + "=")) {
-                return trimmed.substring(key.length() + 1);
-            }
-        }
-        return null;
-    }
 }

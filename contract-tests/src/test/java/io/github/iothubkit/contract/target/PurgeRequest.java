@@ -1,5 +1,6 @@
 package io.github.iothubkit.contract.target;
 
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,7 @@ final class PurgeRequest {
     }
 
     static int purge(String serviceConnectionString, SSLContext trust, String deviceId) {
-        String host = Sas.attribute(serviceConnectionString, "HostName");
+        String host = ConnectionStrings.attribute(serviceConnectionString, "HostName");
         try {
             HttpClient client = HttpClient.newBuilder()
                     .sslContext(trust != null ? trust : SSLContext.getDefault())

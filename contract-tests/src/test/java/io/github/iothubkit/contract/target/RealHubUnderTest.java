@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public final class RealHubUnderTest implements HubUnderTest {
 
     private RealHubUnderTest(String connectionString, Trust trust) {
         this.connectionString = connectionString;
-        this.hostName = Sas.attribute(connectionString, "HostName");
+        this.hostName = ConnectionStrings.attribute(connectionString, "HostName");
         this.trust = trust;
         if (trust != null) {
             // RegistryClient has no trust option: it uses HttpsURLConnection's process-wide default.
@@ -58,7 +59,7 @@ public final class RealHubUnderTest implements HubUnderTest {
                     + " Without -Preal-hub the suite runs against the in-process fake.");
         }
         cs = cs.trim();
-        if (Sas.attribute(cs, "HostName") == null || Sas.attribute(cs, "SharedAccessKeyName") == null) {
+        if (ConnectionStrings.attribute(cs, "HostName") == null || ConnectionStrings.attribute(cs, "SharedAccessKeyName") == null) {
             throw new IllegalStateException(CONNECTION_STRING + " is not a service connection string: expected"
                     + " HostName=<hub>.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=<key>");
         }

@@ -1,5 +1,6 @@
 package io.github.iothubkit.contract.target;
 
+import io.github.iothubkit.appsupport.ConnectionStrings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -33,9 +34,9 @@ public final class Sas {
 
     /** A service token from an {@code HostName=..;SharedAccessKeyName=..;SharedAccessKey=..} string. */
     public static String serviceToken(String serviceConnectionString) {
-        String host = attribute(serviceConnectionString, "HostName");
-        String policy = attribute(serviceConnectionString, "SharedAccessKeyName");
-        String key = attribute(serviceConnectionString, "SharedAccessKey");
+        String host = ConnectionStrings.attribute(serviceConnectionString, "HostName");
+        String policy = ConnectionStrings.attribute(serviceConnectionString, "SharedAccessKeyName");
+        String key = ConnectionStrings.attribute(serviceConnectionString, "SharedAccessKey");
         if (host == null || policy == null || key == null) {
             throw new IllegalArgumentException("a service connection string needs HostName, SharedAccessKeyName and"
                     + " SharedAccessKey");
@@ -53,20 +54,9 @@ public final class Sas {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    /** The value of {@code name=} in a connection string (first match, case-sensitive as the service SDK). */
-    public static String attribute(String connectionString, String name) {
-        for (String part : connectionString.split(";")) {
-            String trimmed = part.trim();
-            if (trimmed.startsWith(name + "=")) {
-                return trimmed.substring(name.length() + 1);
-            }
-        }
-        return null;
-    }
-
     /** The same connection string with {@code SharedAccessKey} replaced by a key the hub never issued. */
     public static String withWrongKey(String connectionString) {
-        String key = attribute(connectionString, "SharedAccessKey");
+        String key = ConnectionStrings.attribute(connectionString, "SharedAccessKey");
         return connectionString.replace("SharedAccessKey=" + key, "SharedAccessKey=" + randomKey());
     }
 
