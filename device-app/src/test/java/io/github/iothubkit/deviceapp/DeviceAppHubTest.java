@@ -3,9 +3,9 @@ package io.github.iothubkit.deviceapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,10 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The device app on the real device SDK against the in-process fake hub. */
@@ -24,20 +23,11 @@ class DeviceAppHubTest {
 
     private static final String HOST = "127.0.0.41";
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static FakeIotHub hub;
+    @RegisterExtension
+    static final FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host(HOST).build();
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private DeviceApp app;
-
-    @BeforeAll
-    static void startHub() {
-        hub = FakeIotHub.builder().host(HOST).start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
 
     @AfterEach
     void closeApp() {

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.iothubkit.fakehub.FakeIotHub;
-import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.serviceapp.ServiceAppException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,9 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,18 +32,8 @@ class ServiceAppHubTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final HubClock clock = HubClock.manual();
-    private FakeIotHub hub;
-
-    @BeforeEach
-    void startHub() {
-        hub = FakeIotHub.builder().host(HOST).clock(clock).start();
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension // an instance field: a hub of its own for each test, on a manual clock
+    final FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host(HOST).manualClock().build();
 
     private ServiceApp.Config config(String deviceId) {
         return ServiceApp.Config.of(hub.serviceConnectionString(), deviceId).withSslContext(hub.trust().sslContext())
@@ -84,7 +72,7 @@ class ServiceAppHubTest {
         CompletableFuture<ServiceApp.Result> run = CompletableFuture.supplyAsync(app::run);
         await().atMost(WAIT).until(() -> hub.cloudToDevice().find("message_0").isPresent());
         // Nobody receives it: past its 1-hour time to live the hub reports it Expired.
-        clock.advance(Duration.ofHours(2));
+        hub.clock().advance(Duration.ofHours(2));
         ServiceApp.Result result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(result.missingFeedback()).isEmpty();
