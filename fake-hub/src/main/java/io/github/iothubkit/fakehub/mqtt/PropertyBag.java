@@ -1,10 +1,9 @@
 package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
+import io.github.iothubkit.fakehub.internal.HubTimestamps;
 import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,10 +16,6 @@ import java.util.Map;
  * any order, valueless keys, and malformed escapes kept as written rather than rejected.
  */
 final class PropertyBag {
-
-    /** IoT Hub's timestamp form: seven fractional digits, UTC. */
-    static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     /** A decoded bag: {@code $.}-keys in one map, application properties in the other. */
     record Decoded(Map<String, String> system, Map<String, String> application) {
@@ -39,7 +34,7 @@ final class PropertyBag {
         append(t, "%24.ce", m.contentEncoding());
         append(t, "%24.uid", m.userId());
         if (m.expiryTime() != null) {
-            append(t, "%24.exp", TIMESTAMP.format(m.expiryTime()));
+            append(t, "%24.exp", HubTimestamps.FORMAT.format(m.expiryTime()));
         }
         t.append("&iothub-ack=").append(m.ack().wireName());
         m.properties().forEach((k, v) -> t.append('&').append(encode(k)).append('=').append(encode(v)));
