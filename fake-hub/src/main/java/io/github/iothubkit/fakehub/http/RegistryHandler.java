@@ -100,8 +100,8 @@ final class RegistryHandler {
         switch (method) {
             case "GET":
                 authorize(request, Permission.REGISTRY_READ);
-                return deviceResponse(registry.find(existingId(rawId)).orElseThrow(
-                        () -> RegistryError.deviceNotFound(RegistryPaths.displayId(rawId))));
+                String id = existingId(rawId);
+                return deviceResponse(registry.find(id).orElseThrow(() -> RegistryError.deviceNotFound(id)));
             case "PUT":
                 authorize(request, Permission.REGISTRY_WRITE);
                 return put(rawId, request.text(), ifMatch(request));

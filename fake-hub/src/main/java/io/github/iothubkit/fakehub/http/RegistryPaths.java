@@ -46,10 +46,4 @@ final class RegistryPaths {
         String decoded = PercentDecoding.decodeOrNull(rawId);
         return bodyId.equals(decoded) ? decoded : null;
     }
-
-    /** The id to name in a "not found" message. */
-    static String displayId(String rawId) {
-        String decoded = PercentDecoding.decodeOrNull(rawId);
-        return decoded == null ? rawId : decoded;
-    }
 }
