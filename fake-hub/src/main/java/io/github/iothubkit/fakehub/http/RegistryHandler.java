@@ -126,8 +126,7 @@ final class RegistryHandler {
                     + "') does not match the one in the URL");
         }
         if (!DeviceRegistry.isValidDeviceId(deviceId)) {
-            throw RegistryError.badRequest("Invalid device id '" + deviceId
-                    + "': use 1-128 ASCII letters, digits or - . + % _ # * ? ! ( ) , : = @ $ '");
+            throw RegistryError.badRequest("Invalid device id '" + deviceId + "': " + DeviceRegistry.DEVICE_ID_RULE);
         }
         requireValidKey(request.primaryKey(), "primaryKey");
         requireValidKey(request.secondaryKey(), "secondaryKey");
