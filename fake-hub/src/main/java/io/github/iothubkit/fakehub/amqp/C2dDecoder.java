@@ -164,7 +164,8 @@ final class C2dDecoder {
         return v.toString();
     }
 
-    private static String utf8(Binary b) {
+    /** The bytes of a binary as UTF-8 text. */
+    static String utf8(Binary b) {
         return new String(b.getArray(), b.getArrayOffset(), b.getLength(), StandardCharsets.UTF_8);
     }
 
