@@ -15,7 +15,6 @@ import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonSession;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +148,7 @@ final class AmqpConnection {
             return s;
         }
         if (value instanceof Binary b) {
-            return new String(b.getArray(), b.getArrayOffset(), b.getLength(), StandardCharsets.UTF_8);
+            return C2dDecoder.utf8(b);
         }
         return null;
     }

@@ -2,8 +2,8 @@ package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
+import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -93,30 +93,8 @@ final class C2dDecoder {
             throw new Rejection(AmqpNames.NOT_IMPLEMENTED, "'to' is '" + to
                     + "': the fake hub has no modules, so it cannot send to a module");
         }
-        String raw = m.group(1);
-        if (registry.find(raw).isPresent() || raw.indexOf('%') < 0) {
-            return raw;
-        }
-        return percentDecode(raw); // an encoded id; if it is unknown too, send() reports it as not found
-    }
-
-    /** %XX decoding as UTF-8, leaving '+' alone (device ids may contain it); malformed input stays as is. */
-    static String percentDecode(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
-                        || Character.digit(s.charAt(i + 2), 16) < 0) {
-                    return s;
-                }
-                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        // an encoded id that is unknown too is reported as not found by send()
+        return PercentDecoding.resolveId(m.group(1), id -> registry.find(id).isPresent());
     }
 
     private static AckMode ack(Object value) throws Rejection {
@@ -186,7 +164,8 @@ final class C2dDecoder {
         return v.toString();
     }
 
-    private static String utf8(Binary b) {
+    /** The bytes of a binary as UTF-8 text. */
+    static String utf8(Binary b) {
         return new String(b.getArray(), b.getArrayOffset(), b.getLength(), StandardCharsets.UTF_8);
     }
 

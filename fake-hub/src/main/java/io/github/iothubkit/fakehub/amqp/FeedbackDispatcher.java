@@ -159,11 +159,13 @@ final class FeedbackDispatcher {
             if (!links.remove(this) && unsettled.isEmpty()) {
                 return; // already closed
             }
-            List<List<FeedbackRecord>> batches = new ArrayList<>(unsettled.values());
-            unsettled.clear();
-            for (int i = batches.size() - 1; i >= 0; i--) { // put back newest first so the oldest ends up first
-                journal.putBack(batches.get(i));
+            if (unsettled.isEmpty()) {
+                return;
             }
+            List<FeedbackRecord> records = new ArrayList<>();
+            unsettled.values().forEach(records::addAll); // in send order, so the oldest ends up first
+            unsettled.clear();
+            journal.putBack(records); // one call: listeners hear of the returned records once
         }
     }
 }

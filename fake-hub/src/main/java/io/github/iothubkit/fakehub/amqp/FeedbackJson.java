@@ -1,9 +1,8 @@
 package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.c2d.FeedbackRecord;
+import io.github.iothubkit.fakehub.internal.HubTimestamps;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -14,9 +13,6 @@ import java.util.List;
  * quote or a backslash becomes '?'.
  */
 final class FeedbackJson {
-
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private FeedbackJson() {
     }
@@ -32,7 +28,7 @@ final class FeedbackJson {
             field(json, "description", r.description()).append(',');
             field(json, "deviceGenerationId", r.deviceGenerationId()).append(',');
             field(json, "deviceId", r.deviceId()).append(',');
-            field(json, "enqueuedTimeUtc", r.enqueuedTime() == null ? null : TIME.format(r.enqueuedTime())).append(',');
+            field(json, "enqueuedTimeUtc", r.enqueuedTime() == null ? null : HubTimestamps.FORMAT.format(r.enqueuedTime())).append(',');
             field(json, "statusCode", r.status().wireName());
             json.append('}');
         }

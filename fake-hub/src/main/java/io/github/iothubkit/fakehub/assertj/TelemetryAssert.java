@@ -43,8 +43,9 @@ public final class TelemetryAssert {
                 return hub.telemetry().awaitMatching(deviceId, pattern, timeout);
             } catch (AssertionError e) {
                 Awaiting.rethrowIfInterrupted(e);
-                throw new AssertionError(headline(timeout, pattern) + NearMiss.render(pattern.expected(), candidates())
-                        + others());
+                List<TelemetryMessage> mine = hub.telemetry().messages(deviceId); // once: one consistent report
+                throw new AssertionError(headline(timeout, pattern, mine)
+                        + NearMiss.render(pattern.expected(), candidates(mine)) + others());
             }
         });
     }
@@ -61,7 +62,7 @@ public final class TelemetryAssert {
             } catch (AssertionError e) {
                 Awaiting.rethrowIfInterrupted(e);
                 List<TelemetryMessage> mine = hub.telemetry().messages(deviceId);
-                StringBuilder s = new StringBuilder(headline(timeout, null));
+                StringBuilder s = new StringBuilder(headline(timeout, null, mine));
                 int from = Math.max(0, mine.size() - NearMiss.SHOWN);
                 if (!mine.isEmpty()) {
                     s.append(from == 0 ? "They were:" : "The last " + NearMiss.SHOWN + " were:");
@@ -79,8 +80,8 @@ public final class TelemetryAssert {
         });
     }
 
-    private String headline(Duration timeout, MessagePattern pattern) {
-        int n = hub.telemetry().messages(deviceId).size();
+    private String headline(Duration timeout, MessagePattern pattern, List<TelemetryMessage> mine) {
+        int n = mine.size();
         StringBuilder s = new StringBuilder("Expected telemetry from device '").append(deviceId)
                 .append(pattern == null ? "' matching the condition" : "' like this").append(" within ")
                 .append(Awaiting.millis(timeout)).append(pattern == null ? "" : ":").append('\n');
@@ -91,8 +92,7 @@ public final class TelemetryAssert {
                 .append(" it sent matches. ").toString();
     }
 
-    private List<NearMiss.Candidate> candidates() {
-        List<TelemetryMessage> mine = hub.telemetry().messages(deviceId);
+    private static List<NearMiss.Candidate> candidates(List<TelemetryMessage> mine) {
         List<NearMiss.Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < mine.size(); i++) {
             candidates.add(new NearMiss.Candidate("telemetry message " + (i + 1) + " of " + mine.size(),

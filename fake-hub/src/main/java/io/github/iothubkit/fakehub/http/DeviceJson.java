@@ -1,10 +1,9 @@
 package io.github.iothubkit.fakehub.http;
 
+import io.github.iothubkit.fakehub.internal.HubTimestamps;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,10 +17,6 @@ final class DeviceJson {
 
     /** What the service calls "never": the .NET DateTime.MinValue. */
     static final String NEVER = "0001-01-01T00:00:00Z";
-
-    /** IoT Hub writes seven fractional digits; the Java SDK truncates them to milliseconds. */
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /**
      * The fields of a PUT body the fake acts on; everything else (dates, counters, scopes) is the
@@ -107,8 +102,9 @@ final class DeviceJson {
         return e;
     }
 
+    /** IoT Hub writes seven fractional digits; the Java SDK truncates them to milliseconds. */
     static String date(Instant instant) {
-        return DATE.format(instant);
+        return HubTimestamps.FORMAT.format(instant);
     }
 
     private static String string(Map<String, Object> json, String name) {

@@ -54,10 +54,6 @@ final class RegistryError extends Exception {
         return status;
     }
 
-    int errorCode() {
-        return errorCode;
-    }
-
     String codeName() {
         return codeName;
     }

@@ -100,8 +100,8 @@ final class RegistryHandler {
         switch (method) {
             case "GET":
                 authorize(request, Permission.REGISTRY_READ);
-                return deviceResponse(registry.find(existingId(rawId)).orElseThrow(
-                        () -> RegistryError.deviceNotFound(RegistryPaths.displayId(rawId))));
+                String id = existingId(rawId);
+                return deviceResponse(registry.find(id).orElseThrow(() -> RegistryError.deviceNotFound(id)));
             case "PUT":
                 authorize(request, Permission.REGISTRY_WRITE);
                 return put(rawId, request.text(), ifMatch(request));
@@ -126,8 +126,7 @@ final class RegistryHandler {
                     + "') does not match the one in the URL");
         }
         if (!DeviceRegistry.isValidDeviceId(deviceId)) {
-            throw RegistryError.badRequest("Invalid device id '" + deviceId
-                    + "': use 1-128 ASCII letters, digits or - . + % _ # * ? ! ( ) , : = @ $ '");
+            throw RegistryError.badRequest("Invalid device id '" + deviceId + "': " + DeviceRegistry.DEVICE_ID_RULE);
         }
         requireValidKey(request.primaryKey(), "primaryKey");
         requireValidKey(request.secondaryKey(), "secondaryKey");

@@ -137,10 +137,7 @@ public final class FakeIotHubExtension implements BeforeAllCallback, BeforeEachC
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        HubResource resource = context.getStore(NAMESPACE).get(this, HubResource.class);
-        if (resource == null) {
-            resource = resource(context, false);
-        }
+        HubResource resource = resource(context, false);
         if (resource == null) {
             throw new ParameterResolutionException("no fake hub yet for " + parameter.getDeclaringExecutable()
                     + ": a per-test hub (instance field) exists only from beforeEach on, not in constructors");

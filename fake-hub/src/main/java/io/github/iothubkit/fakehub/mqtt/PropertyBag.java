@@ -1,13 +1,9 @@
 package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import io.github.iothubkit.fakehub.internal.HubTimestamps;
+import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,10 +16,6 @@ import java.util.Map;
  * any order, valueless keys, and malformed escapes kept as written rather than rejected.
  */
 final class PropertyBag {
-
-    /** IoT Hub's timestamp form: seven fractional digits, UTC. */
-    static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     /** A decoded bag: {@code $.}-keys in one map, application properties in the other. */
     record Decoded(Map<String, String> system, Map<String, String> application) {
@@ -42,7 +34,7 @@ final class PropertyBag {
         append(t, "%24.ce", m.contentEncoding());
         append(t, "%24.uid", m.userId());
         if (m.expiryTime() != null) {
-            append(t, "%24.exp", TIMESTAMP.format(m.expiryTime()));
+            append(t, "%24.exp", HubTimestamps.FORMAT.format(m.expiryTime()));
         }
         t.append("&iothub-ack=").append(m.ack().wireName());
         m.properties().forEach((k, v) -> t.append('&').append(encode(k)).append('=').append(encode(v)));
@@ -96,34 +88,7 @@ final class PropertyBag {
      * as {@code %20}). A malformed escape or invalid UTF-8 leaves the component as it was sent.
      */
     static String decodeComponent(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    return s;
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return s;
-                }
-                bytes.write(hi << 4 | lo);
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            return s;
-        }
+        String decoded = PercentDecoding.decodeOrNull(s);
+        return decoded == null ? s : decoded;
     }
 }

@@ -18,6 +18,8 @@ public final class DeviceRegistry {
 
     /** IoT Hub's rule: up to 128 ASCII letters, digits and {@code - . + % _ # * ? ! ( ) , : = @ $ '}. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.+%_#*?!(),:=@$']{1,128}");
+    /** What {@link #isValidDeviceId} accepts, worded for error messages: "invalid id '...': " + this. */
+    public static final String DEVICE_ID_RULE = "use 1-128 ASCII letters, digits or - . + % _ # * ? ! ( ) , : = @ $ '";
 
     private final String hostName;
     private final Map<String, DeviceIdentity> devices = new ConcurrentHashMap<>();
@@ -122,8 +124,7 @@ public final class DeviceRegistry {
 
     private static void requireValidId(String deviceId) {
         if (!isValidDeviceId(deviceId)) {
-            throw new IllegalArgumentException("invalid device id '" + deviceId
-                    + "': use 1-128 ASCII letters, digits or - . + % _ # * ? ! ( ) , : = @ $ '");
+            throw new IllegalArgumentException("invalid device id '" + deviceId + "': " + DEVICE_ID_RULE);
         }
     }
 

@@ -127,8 +127,8 @@ public final class CommandLineOptions {
         String id = colon < 0 ? spec : spec.substring(0, colon);
         String key = colon < 0 ? null : spec.substring(colon + 1);
         if (!DeviceRegistry.isValidDeviceId(id)) {
-            throw new UsageException("--device '" + id + "' is not a valid device id: use 1-128 ASCII letters, digits"
-                    + " or - . + % _ # * ? ! ( ) , : = @ $ '");
+            throw new UsageException("--device '" + id + "' is not a valid device id: "
+                    + DeviceRegistry.DEVICE_ID_RULE);
         }
         if (key != null && !Keys.isValid(key)) {
             throw new UsageException("--device " + id + ": the key after the last ':' is not valid Base64 (an id that"

@@ -15,20 +15,6 @@ class RegistryPathsTest {
     }
 
     @Test
-    void percentDecodesAsUtf8AndKeepsPlusSigns() {
-        assertThat(RegistryPaths.percentDecode("a%2Bb+c%3a%C3%A9")).isEqualTo("a+b+c:\u00e9");
-        assertThat(RegistryPaths.percentDecode("plain")).isEqualTo("plain");
-    }
-
-    @Test
-    void rejectsMalformedEscapes() {
-        assertThat(RegistryPaths.percentDecode("a%")).isNull();
-        assertThat(RegistryPaths.percentDecode("a%4")).isNull();
-        assertThat(RegistryPaths.percentDecode("a%zz")).isNull();
-        assertThat(RegistryPaths.percentDecode("%C3")).isNull(); // half a UTF-8 sequence
-    }
-
-    @Test
     void prefersTheRawIdWhenItNamesADevice() {
         Set<String> devices = Set.of("a%41");
 
