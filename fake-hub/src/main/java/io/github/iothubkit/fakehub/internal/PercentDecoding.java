@@ -40,9 +40,12 @@ public final class PercentDecoding {
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
+            } else { // the whole run up to the next escape: a surrogate pair must be encoded together
+                int end = s.indexOf('%', i);
+                end = end < 0 ? s.length() : end;
+                byte[] run = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                bytes.write(run, 0, run.length);
+                i = end - 1;
             }
         }
         try {

@@ -14,6 +14,12 @@ class PercentDecodingTest {
     }
 
     @Test
+    void keepsCharactersOutsideTheBasicPlaneNextToEscapes() {
+        // a raw client may send UTF-8 text unescaped: a surrogate pair must not turn into "??"
+        assertThat(PercentDecoding.decodeOrNull("%20\uD83D\uDE00x%21")).isEqualTo(" \uD83D\uDE00x!");
+    }
+
+    @Test
     void rejectsMalformedEscapes() {
         assertThat(PercentDecoding.decodeOrNull("a%")).isNull();
         assertThat(PercentDecoding.decodeOrNull("a%4")).isNull();
