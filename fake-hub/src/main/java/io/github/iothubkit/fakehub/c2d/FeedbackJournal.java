@@ -1,6 +1,7 @@
 package io.github.iothubkit.fakehub.c2d;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.Monitors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -38,22 +39,12 @@ public final class FeedbackJournal {
      * @throws AssertionError after the timeout, listing the feedback that did arrive
      */
     public FeedbackRecord await(String originalMessageId, FeedbackStatus status, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (true) {
-                for (FeedbackRecord r : all) {
-                    if (r.status() == status && r.originalMessageId().equals(originalMessageId)) {
-                        return r;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("Expected feedback " + status.wireName() + " for message '"
-                            + originalMessageId + "' within " + timeout.toMillis() + " ms, but the feedback so far is "
-                            + describe(all));
-                }
-                waitNanos(left);
-            }
+            return Monitors.await(this, timeout, () -> all.stream()
+                    .filter(r -> r.status() == status && r.originalMessageId().equals(originalMessageId))
+                    .findFirst().orElse(null), () -> "Expected feedback " + status.wireName() + " for message '"
+                    + originalMessageId + "' within " + timeout.toMillis() + " ms, but the feedback so far is "
+                    + describe(all), "feedback");
         }
     }
 
@@ -121,14 +112,5 @@ public final class FeedbackJournal {
             s.append("\n  ... and ").append(records.size() - 20).append(" more");
         }
         return s.toString();
-    }
-
-    private void waitNanos(long nanos) {
-        try {
-            wait(Math.max(1, nanos / 1_000_000), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for feedback", e);
-        }
     }
 }

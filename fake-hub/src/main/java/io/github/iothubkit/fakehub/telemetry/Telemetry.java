@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.telemetry;
 
+import io.github.iothubkit.fakehub.internal.Monitors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,20 +34,13 @@ public final class Telemetry {
      * @throws AssertionError after the timeout, saying what did arrive
      */
     public List<TelemetryMessage> await(String deviceId, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (true) {
+            return Monitors.await(this, timeout, () -> {
                 List<TelemetryMessage> mine = messages(deviceId);
-                if (mine.size() >= count) {
-                    return mine;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("Expected " + count + " telemetry messages from device '" + deviceId
-                            + "' within " + timeout.toMillis() + " ms but received " + mine.size() + ". " + others(deviceId));
-                }
-                waitNanos(left);
-            }
+                return mine.size() >= count ? mine : null;
+            }, () -> "Expected " + count + " telemetry messages from device '" + deviceId + "' within "
+                    + timeout.toMillis() + " ms but received " + messages(deviceId).size() + ". " + others(deviceId),
+                    "telemetry");
         }
     }
 
@@ -56,25 +50,16 @@ public final class Telemetry {
      * @throws AssertionError after the timeout, listing what the device did send
      */
     public TelemetryMessage awaitMatching(String deviceId, Predicate<TelemetryMessage> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (true) {
-                List<TelemetryMessage> mine = messages(deviceId);
-                for (TelemetryMessage m : mine) {
-                    if (condition.test(m)) {
-                        return m;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    StringBuilder s = new StringBuilder("Expected a matching telemetry message from device '")
-                            .append(deviceId).append("' within ").append(timeout.toMillis()).append(" ms; it sent ")
-                            .append(mine.size()).append(':');
-                    mine.stream().limit(10).forEach(m -> s.append("\n  ").append(m));
-                    throw new AssertionError(s.append("\n").append(others(deviceId)).toString());
-                }
-                waitNanos(left);
-            }
+            return Monitors.await(this, timeout,
+                    () -> messages(deviceId).stream().filter(condition).findFirst().orElse(null), () -> {
+                        List<TelemetryMessage> mine = messages(deviceId);
+                        StringBuilder s = new StringBuilder("Expected a matching telemetry message from device '")
+                                .append(deviceId).append("' within ").append(timeout.toMillis()).append(" ms; it sent ")
+                                .append(mine.size()).append(':');
+                        mine.stream().limit(10).forEach(m -> s.append("\n  ").append(m));
+                        return s.append("\n").append(others(deviceId)).toString();
+                    }, "telemetry");
         }
     }
 
@@ -87,14 +72,5 @@ public final class Telemetry {
         Map<String, Integer> counts = new TreeMap<>();
         received.stream().filter(m -> !m.deviceId().equals(deviceId)).forEach(m -> counts.merge(m.deviceId(), 1, Integer::sum));
         return counts.isEmpty() ? "No other device sent telemetry." : "Received from other devices: " + counts + ".";
-    }
-
-    private void waitNanos(long nanos) {
-        try {
-            wait(Math.max(1, nanos / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for telemetry", e);
-        }
     }
 }
