@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits,
  * delivery to a connected and subscribed device, completion, expiry, purge, an outcome per message and
  * the feedback records each ack mode asks for. Front doors (the in-process API, AMQP) call
- * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #complete} and
- * {@link #detach}. Every public method is thread-safe.
+ * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #unsubscribed},
+ * {@link #complete} and {@link #detach}. Every public method is thread-safe.
  */
 public final class CloudToDevice {
 
@@ -236,6 +236,25 @@ public final class CloudToDevice {
             if (q.link == link) {
                 q.subscribed = true;
                 pump(q);
+            }
+        }
+        signal();
+    }
+
+    /**
+     * The device's connection unsubscribed from its C2D topic: delivery stops and what it held
+     * unacknowledged goes back to the head of the queue. Ignored unless {@code link} is the device's
+     * current connection, so a late UNSUBSCRIBE of a connection that was taken over changes nothing.
+     */
+    public void unsubscribed(String deviceId, DeviceLink link) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            if (q.link == link) {
+                requeueInFlight(q);
+                q.subscribed = false;
             }
         }
         signal();

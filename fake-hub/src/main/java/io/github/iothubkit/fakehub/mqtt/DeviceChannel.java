@@ -197,8 +197,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
             adapter.forgetSubscription(deviceId);
-            hub.cloudToDevice().detach(deviceId, this);
-            hub.cloudToDevice().attach(deviceId, this, false);
+            hub.cloudToDevice().unsubscribed(deviceId, this);
         }
         ctx.fireChannelRead(unsubscribe);
     }
