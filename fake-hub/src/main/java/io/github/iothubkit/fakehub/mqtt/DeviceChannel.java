@@ -279,6 +279,11 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             withheldAcks.add(packetId); // the packet id stays taken: the message is still in flight
             return;
         }
+        applyAck(packetId);
+    }
+
+    /** Completes the message this connection sent with {@code packetId}; an unknown id changes nothing. */
+    private void applyAck(int packetId) {
         Long sequence = unacked.remove(packetId);
         if (sequence != null) {
             hub.cloudToDevice().complete(deviceId, sequence);
@@ -329,12 +334,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             }
             List<Integer> released = new ArrayList<>(withheldAcks);
             withheldAcks.clear();
-            for (int packetId : released) {
-                Long sequence = unacked.remove(packetId);
-                if (sequence != null) {
-                    hub.cloudToDevice().complete(deviceId, sequence);
-                }
-            }
+            released.forEach(this::applyAck);
         });
     }
 
