@@ -72,7 +72,7 @@ public final class FakeIotHub implements AutoCloseable {
                 Duration.ofHours(1), settings.maxInFlight), feedback);
         this.telemetry = new Telemetry();
         HubCertificates certificates = HubCertificates.generate(settings.host);
-        this.trust = new HubTrust(certificates.caCertificate(), certificates.caPem());
+        this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
                 certificates, settings.feedbackBatchWindow, 64);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));

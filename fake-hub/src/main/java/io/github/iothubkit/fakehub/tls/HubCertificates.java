@@ -50,6 +50,7 @@ public final class HubCertificates {
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
     private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private volatile HubTrust trust;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
         this.caCertificate = ca;
@@ -179,6 +180,16 @@ public final class HubCertificates {
             keyManagerFactory = factory;
         }
         return factory;
+    }
+
+    /** What a client needs to trust this hub (its CA), built once. */
+    public HubTrust trust() {
+        HubTrust t = trust;
+        if (t == null) {
+            t = new HubTrust(caCertificate, caPem());
+            trust = t;
+        }
+        return t;
     }
 
     public X509Certificate caCertificate() {
