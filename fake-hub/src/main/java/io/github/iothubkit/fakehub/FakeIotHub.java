@@ -68,8 +68,8 @@ public final class FakeIotHub implements AutoCloseable {
         this.registry = new DeviceRegistry(settings.host);
         this.authenticator = new HubAuthenticator(settings.host, registry);
         this.feedback = new FeedbackJournal(clock);
-        this.cloudToDevice = new CloudToDevice(registry, clock, new CloudToDevice.Limits(50, 64 * 1024,
-                Duration.ofHours(1), settings.maxInFlight), feedback);
+        this.cloudToDevice = new CloudToDevice(registry, clock,
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
         this.telemetry = new Telemetry();
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
@@ -253,7 +253,7 @@ public final class FakeIotHub implements AutoCloseable {
         private boolean httpsRequired = true;
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
-        private int maxInFlight = 10;
+        private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
         private boolean allowNonLoopback;
         private boolean autoHost;
 

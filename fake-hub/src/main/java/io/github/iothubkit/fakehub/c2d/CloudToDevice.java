@@ -33,6 +33,11 @@ public final class CloudToDevice {
     /** IoT Hub's limits; {@code maxInFlight} bounds how many unacknowledged messages a device holds. */
     public record Limits(int maxQueueDepth, int maxMessageBytes, Duration defaultTtl, int maxInFlight) {
         public static final Limits IOT_HUB = new Limits(50, 64 * 1024, Duration.ofHours(1), 10);
+
+        /** These limits with another in-flight window. */
+        public Limits withMaxInFlight(int maxInFlight) {
+            return new Limits(maxQueueDepth, maxMessageBytes, defaultTtl, maxInFlight);
+        }
     }
 
     private final DeviceRegistry registry;
