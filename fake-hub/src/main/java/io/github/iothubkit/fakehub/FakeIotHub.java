@@ -56,7 +56,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final List<Adapter> adapters = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Runnable expiry;
-    private MqttAdapter mqtt;
+    private final MqttAdapter mqtt;
     private int mqttsPort;
     private int amqpsPort;
     private int httpsPort = -1;
@@ -71,6 +71,7 @@ public final class FakeIotHub implements AutoCloseable {
         this.cloudToDevice = new CloudToDevice(registry, clock,
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
         this.telemetry = new Telemetry();
+        this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
@@ -94,7 +95,6 @@ public final class FakeIotHub implements AutoCloseable {
 
     private FakeIotHub startAdapters() {
         try {
-            mqtt = new MqttAdapter(faults);
             mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
             amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
             startRegistry();
@@ -198,7 +198,7 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt != null && mqtt.disconnect(deviceId);
+        return mqtt.disconnect(deviceId);
     }
 
     /**
@@ -210,9 +210,7 @@ public final class FakeIotHub implements AutoCloseable {
      */
     public void reset() {
         faults.clear();
-        if (mqtt != null) {
-            mqtt.disconnectAll(Duration.ofSeconds(5));
-        }
+        mqtt.disconnectAll(Duration.ofSeconds(5));
         registry.clear();
         cloudToDevice.reset();
         feedback.reset();
