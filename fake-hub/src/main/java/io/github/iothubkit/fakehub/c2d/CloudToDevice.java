@@ -375,7 +375,7 @@ public final class CloudToDevice {
             e.outcomes.add(C2dOutcome.DELIVERED);
             e.deliveries++;
             boolean redelivery = e.deliveries > 1;
-            q.link.deliver(new Delivery(e.sequence, q.deviceId, e.message, redelivery));
+            q.link.deliver(new Delivery(e.sequence, e.message, redelivery));
         }
     }
 

@@ -89,10 +89,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         this.adapter = adapter;
     }
 
-    String deviceId() {
-        return deviceId;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

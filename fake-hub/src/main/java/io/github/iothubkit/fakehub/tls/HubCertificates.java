@@ -204,18 +204,6 @@ public final class HubCertificates {
         return serverKey;
     }
 
-    /** The server certificate followed by the CA, PEM-encoded. */
-    public String serverChainPem() {
-        return pem(serverCertificate) + pem(caCertificate);
-    }
-
-    /** The server's private key, PKCS#8 PEM. */
-    public String serverKeyPem() {
-        String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .encodeToString(serverKey.getEncoded()); // getEncoded() is PKCS#8
-        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
-    }
-
     public String caPem() {
         return pem(caCertificate);
     }
