@@ -347,8 +347,14 @@ public final class FakeIotHub implements AutoCloseable {
             return new FakeIotHub(b).startAdapters();
         }
 
+        /**
+         * The ports an address must have free to be picked by {@link #autoHost}. An optional registry port
+         * ({@code httpsRequired(false)}) is left out: start goes on without REST where it cannot be bound, so
+         * it must not rule out an address (443 cannot be bound anywhere by a non-root user).
+         */
         int[] ports() {
-            return httpsPort > 0 ? new int[] {mqttPort, amqpPort, httpsPort} : new int[] {mqttPort, amqpPort};
+            return httpsPort > 0 && httpsRequired ? new int[] {mqttPort, amqpPort, httpsPort}
+                    : new int[] {mqttPort, amqpPort};
         }
 
         private void checkHost() {
