@@ -29,7 +29,7 @@ final class RawMoquette implements AutoCloseable {
 
     private RawMoquette(String host, HubCertificates certificates) {
         this.host = host;
-        this.trust = new HubTrust(certificates.caCertificate(), certificates.caPem());
+        this.trust = certificates.trust();
     }
 
     /** Starts a broker on {@code host}, an ephemeral TLS port. */

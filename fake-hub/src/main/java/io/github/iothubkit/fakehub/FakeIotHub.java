@@ -56,7 +56,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final List<Adapter> adapters = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Runnable expiry;
-    private MqttAdapter mqtt;
+    private final MqttAdapter mqtt;
     private int mqttsPort;
     private int amqpsPort;
     private int httpsPort = -1;
@@ -68,11 +68,12 @@ public final class FakeIotHub implements AutoCloseable {
         this.registry = new DeviceRegistry(settings.host);
         this.authenticator = new HubAuthenticator(settings.host, registry);
         this.feedback = new FeedbackJournal(clock);
-        this.cloudToDevice = new CloudToDevice(registry, clock, new CloudToDevice.Limits(50, 64 * 1024,
-                Duration.ofHours(1), settings.maxInFlight), feedback);
+        this.cloudToDevice = new CloudToDevice(registry, clock,
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
         this.telemetry = new Telemetry();
+        this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
-        this.trust = new HubTrust(certificates.caCertificate(), certificates.caPem());
+        this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
                 certificates, settings.feedbackBatchWindow, 64);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
@@ -94,7 +95,6 @@ public final class FakeIotHub implements AutoCloseable {
 
     private FakeIotHub startAdapters() {
         try {
-            mqtt = new MqttAdapter(faults);
             mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
             amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
             startRegistry();
@@ -198,7 +198,7 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt != null && mqtt.disconnect(deviceId);
+        return mqtt.disconnect(deviceId);
     }
 
     /**
@@ -210,9 +210,7 @@ public final class FakeIotHub implements AutoCloseable {
      */
     public void reset() {
         faults.clear();
-        if (mqtt != null) {
-            mqtt.disconnectAll(Duration.ofSeconds(5));
-        }
+        mqtt.disconnectAll(Duration.ofSeconds(5));
         registry.clear();
         cloudToDevice.reset();
         feedback.reset();
@@ -253,7 +251,7 @@ public final class FakeIotHub implements AutoCloseable {
         private boolean httpsRequired = true;
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
-        private int maxInFlight = 10;
+        private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
         private boolean allowNonLoopback;
         private boolean autoHost;
 
@@ -349,8 +347,14 @@ public final class FakeIotHub implements AutoCloseable {
             return new FakeIotHub(b).startAdapters();
         }
 
+        /**
+         * The ports an address must have free to be picked by {@link #autoHost}. An optional registry port
+         * ({@code httpsRequired(false)}) is left out: start goes on without REST where it cannot be bound, so
+         * it must not rule out an address (443 cannot be bound anywhere by a non-root user).
+         */
         int[] ports() {
-            return httpsPort > 0 ? new int[] {mqttPort, amqpPort, httpsPort} : new int[] {mqttPort, amqpPort};
+            return httpsPort > 0 && httpsRequired ? new int[] {mqttPort, amqpPort, httpsPort}
+                    : new int[] {mqttPort, amqpPort};
         }
 
         private void checkHost() {

@@ -1,26 +1,20 @@
 package io.github.iothubkit.contract.target;
 
 import io.github.iothubkit.fakehub.FakeIotHub;
-import io.github.iothubkit.fakehub.FakeIotHubException;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The default target: an in-process {@link FakeIotHub} on the first free address of 127.0.0.70-79, with the
+ * The default target: an in-process {@link FakeIotHub} on a free 127.0.1.x address (autoHost), with the
  * registry REST on 443 (for purge) and a manual clock, so expiry takes no time. Offline, no credentials.
  * The only class of the suite that touches the fake's API.
  */
 public final class FakeHubUnderTest implements HubUnderTest {
-
-    static final int FIRST_HOST = 70;
-    static final int LAST_HOST = 79;
 
     private final FakeIotHub hub;
     private final Trust trust;
@@ -31,20 +25,10 @@ public final class FakeHubUnderTest implements HubUnderTest {
         this.trust = Trust.fromPem(hub.trust().caPem());
     }
 
-    /** Starts a fake hub on the first address of 127.0.0.70-79 whose ports are free. */
+    /** Starts a fake hub on a free 127.0.1.x address; the registry REST is skipped where 443 cannot be bound. */
     public static FakeHubUnderTest start() {
-        List<String> failures = new ArrayList<>();
-        for (int n = FIRST_HOST; n <= LAST_HOST; n++) {
-            String host = "127.0.0." + n;
-            try {
-                return new FakeHubUnderTest(FakeIotHub.builder().host(host).httpsPort(443).httpsRequired(false)
-                        .clock(HubClock.manual()).start());
-            } catch (FakeIotHubException e) {
-                failures.add(host + ": " + e.getMessage());
-            }
-        }
-        throw new IllegalStateException("no fake hub could start on 127.0.0." + FIRST_HOST + "-" + LAST_HOST + ": "
-                + failures);
+        return new FakeHubUnderTest(FakeIotHub.builder().autoHost().httpsPort(443).httpsRequired(false)
+                .clock(HubClock.manual()).start());
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,10 +52,6 @@ public final class HubAuthenticator {
 
     private void add(String name, EnumSet<Permission> permissions) {
         policies.put(name, new SharedAccessPolicy(name, Keys.generate(), Keys.generate(), permissions));
-    }
-
-    public List<SharedAccessPolicy> policies() {
-        return List.copyOf(policies.values());
     }
 
     public Optional<SharedAccessPolicy> policy(String name) {

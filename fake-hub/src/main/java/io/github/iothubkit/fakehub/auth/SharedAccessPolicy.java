@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.auth;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -7,7 +8,9 @@ import java.util.Set;
 public record SharedAccessPolicy(String name, String primaryKey, String secondaryKey, Set<Permission> permissions) {
 
     public SharedAccessPolicy {
-        permissions = Set.copyOf(permissions.isEmpty() ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(permissions));
+        EnumSet<Permission> copy = EnumSet.noneOf(Permission.class); // also for an empty set, unlike EnumSet.copyOf
+        copy.addAll(permissions);
+        permissions = Collections.unmodifiableSet(copy); // iterates in declaration order, unlike Set.copyOf
     }
 
     public boolean grants(Permission permission) {

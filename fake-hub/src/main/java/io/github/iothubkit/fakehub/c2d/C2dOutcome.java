@@ -11,9 +11,5 @@ public enum C2dOutcome {
     /** Its time to live ran out before it was completed: final. */
     EXPIRED,
     /** Removed by a purge of the device's queue, or by deleting the device: final. */
-    PURGED;
-
-    public boolean isFinal() {
-        return this == COMPLETED || this == EXPIRED || this == PURGED;
-    }
+    PURGED
 }

@@ -25,14 +25,19 @@ import java.util.function.Predicate;
  * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits,
  * delivery to a connected and subscribed device, completion, expiry, purge, an outcome per message and
  * the feedback records each ack mode asks for. Front doors (the in-process API, AMQP) call
- * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #complete} and
- * {@link #detach}. Every public method is thread-safe.
+ * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #unsubscribed},
+ * {@link #complete} and {@link #detach}. Every public method is thread-safe.
  */
 public final class CloudToDevice {
 
     /** IoT Hub's limits; {@code maxInFlight} bounds how many unacknowledged messages a device holds. */
     public record Limits(int maxQueueDepth, int maxMessageBytes, Duration defaultTtl, int maxInFlight) {
         public static final Limits IOT_HUB = new Limits(50, 64 * 1024, Duration.ofHours(1), 10);
+
+        /** These limits with another in-flight window. */
+        public Limits withMaxInFlight(int maxInFlight) {
+            return new Limits(maxQueueDepth, maxMessageBytes, defaultTtl, maxInFlight);
+        }
     }
 
     private final DeviceRegistry registry;
@@ -241,6 +246,25 @@ public final class CloudToDevice {
         signal();
     }
 
+    /**
+     * The device's connection unsubscribed from its C2D topic: delivery stops and what it held
+     * unacknowledged goes back to the head of the queue. Ignored unless {@code link} is the device's
+     * current connection, so a late UNSUBSCRIBE of a connection that was taken over changes nothing.
+     */
+    public void unsubscribed(String deviceId, DeviceLink link) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            if (q.link == link) {
+                requeueInFlight(q);
+                q.subscribed = false;
+            }
+        }
+        signal();
+    }
+
     /** The connection closed: what it held unacknowledged goes back to the head of the queue. */
     public void detach(String deviceId, DeviceLink link) {
         DeviceQueue q = queues.get(deviceId);
@@ -351,7 +375,7 @@ public final class CloudToDevice {
             e.outcomes.add(C2dOutcome.DELIVERED);
             e.deliveries++;
             boolean redelivery = e.deliveries > 1;
-            q.link.deliver(new Delivery(e.sequence, q.deviceId, e.message, redelivery));
+            q.link.deliver(new Delivery(e.sequence, e.message, redelivery));
         }
     }
 

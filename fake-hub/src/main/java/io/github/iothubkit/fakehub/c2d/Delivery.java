@@ -6,5 +6,5 @@ package io.github.iothubkit.fakehub.c2d;
  * @param sequence   identifies the message for {@link CloudToDevice#complete}
  * @param redelivery true if it was pushed before and not acknowledged (MQTT DUP flag)
  */
-public record Delivery(long sequence, String deviceId, C2dMessage message, boolean redelivery) {
+public record Delivery(long sequence, C2dMessage message, boolean redelivery) {
 }

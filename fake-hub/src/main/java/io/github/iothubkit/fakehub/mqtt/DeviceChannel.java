@@ -89,10 +89,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         this.adapter = adapter;
     }
 
-    String deviceId() {
-        return deviceId;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -197,8 +193,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
             adapter.forgetSubscription(deviceId);
-            hub.cloudToDevice().detach(deviceId, this);
-            hub.cloudToDevice().attach(deviceId, this, false);
+            hub.cloudToDevice().unsubscribed(deviceId, this);
         }
         ctx.fireChannelRead(unsubscribe);
     }
@@ -280,6 +275,11 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             withheldAcks.add(packetId); // the packet id stays taken: the message is still in flight
             return;
         }
+        applyAck(packetId);
+    }
+
+    /** Completes the message this connection sent with {@code packetId}; an unknown id changes nothing. */
+    private void applyAck(int packetId) {
         Long sequence = unacked.remove(packetId);
         if (sequence != null) {
             hub.cloudToDevice().complete(deviceId, sequence);
@@ -330,12 +330,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             }
             List<Integer> released = new ArrayList<>(withheldAcks);
             withheldAcks.clear();
-            for (int packetId : released) {
-                Long sequence = unacked.remove(packetId);
-                if (sequence != null) {
-                    hub.cloudToDevice().complete(deviceId, sequence);
-                }
-            }
+            released.forEach(this::applyAck);
         });
     }
 

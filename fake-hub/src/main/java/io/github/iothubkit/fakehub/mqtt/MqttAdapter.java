@@ -39,11 +39,6 @@ public final class MqttAdapter implements Adapter {
     private HubContext hub;
     private boolean started;
 
-    /** An adapter with no fault controls. */
-    public MqttAdapter() {
-        this(new Faults());
-    }
-
     /** An adapter that honours the hub's fault controls. */
     public MqttAdapter(Faults faults) {
         this.faults = faults;

@@ -101,11 +101,17 @@ public final class DeviceRegistry {
 
     private DeviceIdentity update(String deviceId, java.util.function.UnaryOperator<DeviceIdentity> change) {
         DeviceIdentity updated = devices.computeIfPresent(deviceId, (id, d) -> change.apply(d));
-        if (updated == null) {
-            get(deviceId); // throws with the list of known devices
+        if (updated == null) { // not get(deviceId): a device re-created meanwhile would make it return
+            throw notRegistered(deviceId);
         }
         changeListeners.forEach(l -> l.accept(updated));
         return updated;
+    }
+
+    /** The same exception, with the same text, as {@link #get} throws for an unknown device. */
+    private NoSuchElementException notRegistered(String deviceId) {
+        return new NoSuchElementException("device '" + deviceId + "' is not registered; registered: "
+                + devices.keySet());
     }
 
     /** For the hub's adapters: told after a device is disabled, re-keyed or enabled. */

@@ -50,6 +50,7 @@ public final class HubCertificates {
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
     private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private volatile HubTrust trust;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
         this.caCertificate = ca;
@@ -181,6 +182,16 @@ public final class HubCertificates {
         return factory;
     }
 
+    /** What a client needs to trust this hub (its CA), built once. */
+    public HubTrust trust() {
+        HubTrust t = trust;
+        if (t == null) {
+            t = new HubTrust(caCertificate, caPem());
+            trust = t;
+        }
+        return t;
+    }
+
     public X509Certificate caCertificate() {
         return caCertificate;
     }
@@ -191,18 +202,6 @@ public final class HubCertificates {
 
     public PrivateKey serverKey() {
         return serverKey;
-    }
-
-    /** The server certificate followed by the CA, PEM-encoded. */
-    public String serverChainPem() {
-        return pem(serverCertificate) + pem(caCertificate);
-    }
-
-    /** The server's private key, PKCS#8 PEM. */
-    public String serverKeyPem() {
-        String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .encodeToString(serverKey.getEncoded()); // getEncoded() is PKCS#8
-        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
     }
 
     public String caPem() {

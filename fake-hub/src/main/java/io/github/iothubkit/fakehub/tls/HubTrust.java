@@ -21,6 +21,7 @@ public final class HubTrust {
     private final X509Certificate ca;
     private final String caPem;
     private volatile SSLContext sslContext;
+    private volatile TrustManagerFactory trustManagerFactory;
 
     public HubTrust(X509Certificate ca, String caPem) {
         this.ca = ca;
@@ -42,14 +43,19 @@ public final class HubTrust {
         return context;
     }
 
+    /** A trust manager factory that trusts exactly this hub's CA, built once. */
     public TrustManagerFactory trustManagerFactory() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trustStore());
-            return factory;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not build a trust manager for the hub's CA", e);
+        TrustManagerFactory factory = trustManagerFactory;
+        if (factory == null) {
+            try {
+                factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trustStore());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("could not build a trust manager for the hub's CA", e);
+            }
+            trustManagerFactory = factory;
         }
+        return factory;
     }
 
     /** An in-memory PKCS#12 key store holding the CA as its only trusted entry. */

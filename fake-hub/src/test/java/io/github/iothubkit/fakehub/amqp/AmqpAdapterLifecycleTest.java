@@ -14,7 +14,6 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
-import io.github.iothubkit.fakehub.tls.HubTrust;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
 import java.io.InputStream;
@@ -50,8 +49,8 @@ class AmqpAdapterLifecycleTest {
         for (int i = 0; i < 20; i++) {
             AmqpAdapter adapter = new AmqpAdapter();
             int port = adapter.start(hub, 0); // an ephemeral port: other builds on this machine may run these tests too
-            try (SSLSocket tls = (SSLSocket) new HubTrust(hub.certificates().caCertificate(),
-                    hub.certificates().caPem()).sslContext().getSocketFactory().createSocket("127.0.0.35", port)) {
+            try (SSLSocket tls = (SSLSocket) hub.certificates().trust().sslContext().getSocketFactory()
+                    .createSocket("127.0.0.35", port)) {
                 tls.startHandshake();
             }
             adapter.close();

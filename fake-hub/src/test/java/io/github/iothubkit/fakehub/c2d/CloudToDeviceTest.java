@@ -56,6 +56,48 @@ class CloudToDeviceTest {
     }
 
     @Test
+    void unsubscribingStopsDeliveryAndPutsWhatTheDeviceHeldBackAtTheHead() {
+        c2d.attach("d", device, true);
+        c2d.send("d", C2dMessage.of("x").messageId("a"));
+        c2d.unsubscribed("d", device);
+        assertThat(c2d.find("a").orElseThrow().outcome()).isEqualTo(C2dOutcome.ENQUEUED);
+        c2d.send("d", C2dMessage.of("x").messageId("b"));
+        assertThat(link).extracting(d -> d.message().messageId()).containsExactly("a");
+        link.clear();
+        c2d.subscribed("d", device);
+        assertThat(link).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
+                .containsExactly("a*", "b");
+    }
+
+    @Test
+    void aLateUnsubscribeOrCloseOfATakenOverConnectionLeavesTheNewOneServed() {
+        List<Delivery> newer = new ArrayList<>();
+        DeviceLink takeover = newer::add;
+        c2d.attach("d", device, true);
+        c2d.send("d", C2dMessage.of("x").messageId("a"));
+        c2d.attach("d", takeover, true);
+        c2d.unsubscribed("d", device);
+        c2d.detach("d", device);
+        c2d.send("d", C2dMessage.of("x").messageId("b"));
+        assertThat(newer).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
+                .containsExactly("a*", "b");
+        assertThat(c2d.find("a").orElseThrow().outcome()).isEqualTo(C2dOutcome.DELIVERED);
+    }
+
+    @Test
+    void anUnsubscribeAfterTheDeviceWasDeletedLeavesNoConnectionBehind() {
+        c2d.attach("d", device, true);
+        registry.delete("d");
+        c2d.deviceDeleted("d");
+        c2d.unsubscribed("d", device);
+        registry.create("d");
+        c2d.send("d", C2dMessage.of("x").messageId("fresh"));
+        assertThat(link).isEmpty();
+        assertThatThrownBy(() -> c2d.awaitOutcome("fresh", C2dOutcome.DELIVERED, Duration.ofMillis(10)))
+                .hasMessageContaining("the device is not connected");
+    }
+
+    @Test
     void aDuplicateOrLateAckChangesNothing() {
         c2d.send("d", C2dMessage.of("x").messageId("a").ack(AckMode.FULL));
         c2d.attach("d", device, true);

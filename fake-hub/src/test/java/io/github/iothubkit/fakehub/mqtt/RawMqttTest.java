@@ -163,6 +163,34 @@ class RawMqttTest {
     }
 
     @Test
+    void unsubscribingStopsC2dAndPutsTheUnacknowledgedMessageBackUntilTheDeviceSubscribesAgain() throws Exception {
+        DeviceIdentity dev = hub.devices().create("raw11");
+        try (RawDevice device = RawDevice.connected(hub, dev, true)) {
+            device.subscribeC2d("raw11");
+            hub.cloudToDevice().send("raw11", C2dMessage.of("x").messageId("held"));
+            Mqtt3Publish first = device.take();
+            assertThat(first.getTopic().toString()).contains("%24.mid=held");
+
+            device.client.unsubscribeWith().topicFilter("devices/raw11/messages/devicebound/#").send(); // on UNSUBACK
+
+            hub.cloudToDevice().awaitMatching(r -> r.messageId().equals("held")
+                    && r.outcome() == C2dOutcome.ENQUEUED && r.deliveryCount() == 1, WAIT);
+            hub.cloudToDevice().send("raw11", C2dMessage.of("x").messageId("later"));
+            assertThat(device.received.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+            device.subscribeC2d("raw11");
+            Mqtt3Publish again = device.take();
+            Mqtt3Publish later = device.take();
+            assertThat(again.getTopic().toString()).contains("%24.mid=held");
+            assertThat(later.getTopic().toString()).contains("%24.mid=later");
+            first.acknowledge(); // HiveMQ sends PUBACKs in arrival order: this one goes first
+            again.acknowledge();
+            later.acknowledge();
+            assertThat(hub.cloudToDevice().awaitOutcome("held", C2dOutcome.COMPLETED, WAIT).deliveryCount()).isEqualTo(2);
+            hub.cloudToDevice().awaitOutcome("later", C2dOutcome.COMPLETED, WAIT);
+        }
+    }
+
+    @Test
     void aSecondConnectionForTheSameDeviceTakesOverAndReceivesWhatIsQueued() throws Exception {
         DeviceIdentity dev = hub.devices().create("raw10");
         try (RawDevice first = RawDevice.connected(hub, dev, false)) {
