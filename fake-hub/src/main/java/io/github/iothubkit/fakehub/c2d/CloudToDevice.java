@@ -1,6 +1,7 @@
 package io.github.iothubkit.fakehub.c2d;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import java.time.Duration;
@@ -115,26 +116,13 @@ public final class CloudToDevice {
 
     /** Waits until the latest message with this id has gone through {@code outcome}. */
     public C2dRecord awaitOutcome(String messageId, C2dOutcome outcome, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (changed) {
-            while (true) {
-                Optional<C2dRecord> record = find(messageId);
-                if (record.isPresent() && record.get().outcomes().contains(outcome)) {
-                    return record.get();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("Expected message '" + messageId + "' to be " + outcome + " within "
-                            + timeout.toMillis() + " ms, but " + record.map(this::describe).orElseGet(() ->
-                            "no message with that id was sent; latest sent: " + latestIds()));
-                }
-                try {
-                    changed.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting for message '" + messageId + "'", e);
-                }
-            }
+            return Monitors.await(changed, timeout,
+                    () -> find(messageId).filter(r -> r.outcomes().contains(outcome)).orElse(null),
+                    () -> "Expected message '" + messageId + "' to be " + outcome + " within " + timeout.toMillis()
+                            + " ms, but " + find(messageId).map(this::describe).orElseGet(() ->
+                            "no message with that id was sent; latest sent: " + latestIds()),
+                    "message '" + messageId + "'");
         }
     }
 
@@ -145,26 +133,10 @@ public final class CloudToDevice {
      * @throws AssertionError after the timeout; callers that want a richer message catch it
      */
     public C2dRecord awaitMatching(Predicate<C2dRecord> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (changed) {
-            while (true) {
-                for (C2dRecord r : records()) {
-                    if (condition.test(r)) {
-                        return r;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("Expected a matching C2D message within " + timeout.toMillis()
-                            + " ms; latest sent: " + latestIds());
-                }
-                try {
-                    changed.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting for a C2D message", e);
-                }
-            }
+            return Monitors.await(changed, timeout, () -> records().stream().filter(condition).findFirst().orElse(null),
+                    () -> "Expected a matching C2D message within " + timeout.toMillis() + " ms; latest sent: "
+                            + latestIds(), "a C2D message");
         }
     }
 

@@ -59,8 +59,7 @@ public final class DeviceRegistry {
 
     /** @throws NoSuchElementException naming the known devices */
     public DeviceIdentity get(String deviceId) {
-        return find(deviceId).orElseThrow(() -> new NoSuchElementException(
-                "device '" + deviceId + "' is not registered; registered: " + devices.keySet()));
+        return find(deviceId).orElseThrow(() -> notRegistered(deviceId));
     }
 
     /** All devices, ordered by id. */
@@ -108,7 +107,7 @@ public final class DeviceRegistry {
         return updated;
     }
 
-    /** The same exception, with the same text, as {@link #get} throws for an unknown device. */
+    /** What {@link #get} and {@link #update} throw for an unknown device. */
     private NoSuchElementException notRegistered(String deviceId) {
         return new NoSuchElementException("device '" + deviceId + "' is not registered; registered: "
                 + devices.keySet());
