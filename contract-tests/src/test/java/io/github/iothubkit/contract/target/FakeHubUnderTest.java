@@ -32,11 +32,6 @@ public final class FakeHubUnderTest implements HubUnderTest {
     }
 
     @Override
-    public String name() {
-        return "fake";
-    }
-
-    @Override
     public String hostName() {
         return hub.host();
     }
@@ -59,7 +54,7 @@ public final class FakeHubUnderTest implements HubUnderTest {
     @Override
     public TestDevice createDevice(String prefix) {
         DeviceIdentity d = hub.devices().create(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
-        return new TestDevice(d.deviceId(), d.connectionString(), d.primaryKey(), d.secondaryKey());
+        return new TestDevice(d.deviceId(), d.connectionString(), d.primaryKey());
     }
 
     @Override

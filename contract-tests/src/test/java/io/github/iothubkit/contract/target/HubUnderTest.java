@@ -13,9 +13,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public interface HubUnderTest extends AutoCloseable {
 
-    /** "fake" or "real", for messages and reports. */
-    String name();
-
     /** The {@code HostName} of every connection string; also the MQTT/AMQP/HTTPS host. */
     String hostName();
 

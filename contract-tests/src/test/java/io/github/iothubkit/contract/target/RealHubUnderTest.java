@@ -68,11 +68,6 @@ public final class RealHubUnderTest implements HubUnderTest {
     }
 
     @Override
-    public String name() {
-        return "real";
-    }
-
-    @Override
     public String hostName() {
         return hostName;
     }
@@ -100,7 +95,7 @@ public final class RealHubUnderTest implements HubUnderTest {
             Device device = registry.addDevice(new Device(id, AuthenticationType.SAS));
             created.add(id);
             return new TestDevice(id, "HostName=" + hostName + ";DeviceId=" + id + ";SharedAccessKey="
-                    + device.getPrimaryKey(), device.getPrimaryKey(), device.getSecondaryKey());
+                    + device.getPrimaryKey(), device.getPrimaryKey());
         } catch (IOException | IotHubException e) {
             throw new IllegalStateException("could not create device '" + id + "' on " + hostName + ": " + e, e);
         }
