@@ -224,32 +224,30 @@ public final class CloudToDevice {
      * current connection, so a late UNSUBSCRIBE of a connection that was taken over changes nothing.
      */
     public void unsubscribed(String deviceId, DeviceLink link) {
+        release(deviceId, link, false);
+    }
+
+    /** The connection closed: the same as {@link #unsubscribed}, and the device has no connection now. */
+    public void detach(String deviceId, DeviceLink link) {
+        release(deviceId, link, true);
+    }
+
+    private void release(String deviceId, DeviceLink link, boolean closed) {
         DeviceQueue q = queues.get(deviceId);
         if (q == null) {
             return;
         }
         synchronized (q) {
-            if (q.link == link) {
-                requeueInFlight(q);
-                q.subscribed = false;
+            if (q.link != link) {
+                return;
+            }
+            requeueInFlight(q);
+            q.subscribed = false;
+            if (closed) {
+                q.link = null;
             }
         }
         signal();
-    }
-
-    /** The connection closed: what it held unacknowledged goes back to the head of the queue. */
-    public void detach(String deviceId, DeviceLink link) {
-        DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
-        }
-        synchronized (q) {
-            if (q.link == link) {
-                requeueInFlight(q);
-                q.link = null;
-                q.subscribed = false;
-            }
-        }
     }
 
     /** The device acknowledged a message (from this or an earlier connection of it). */
