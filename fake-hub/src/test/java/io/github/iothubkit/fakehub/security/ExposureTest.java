@@ -37,7 +37,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -104,9 +106,8 @@ class ExposureTest {
             assertThat(log).as("log holds no credential").doesNotContain(secret);
         }
         assertThat(log).doesNotContain("sig=").doesNotContain("SharedAccessSignature sr");
-        assertThat(filesWrittenSince(start, Paths.get("").toAbsolutePath(), Paths.get(System.getProperty("java.io.tmpdir"))))
-                .allSatisfy(file -> {
-                    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        filesWrittenSince(start, Paths.get("").toAbsolutePath(), Paths.get(System.getProperty("java.io.tmpdir")))
+                .forEach((file, text) -> {
                     for (String secret : secrets) {
                         assertThat(text).as("%s holds no key", file).doesNotContain(secret);
                     }
@@ -174,18 +175,21 @@ class ExposureTest {
         }
     }
 
-    private static List<Path> filesWrittenSince(Instant since, Path... roots) throws IOException {
-        List<Path> files = new ArrayList<>();
+    /** The text of each file written since {@code since}; files other processes delete meanwhile drop out. */
+    private static Map<Path, String> filesWrittenSince(Instant since, Path... roots) throws IOException {
+        Map<Path, String> files = new LinkedHashMap<>();
         for (Path root : roots) {
             try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> {
+                walk.forEach(p -> {
                     try {
-                        return Files.isRegularFile(p) && Files.isReadable(p) && Files.size(p) < 4_000_000
-                                && Files.getLastModifiedTime(p).toInstant().isAfter(since);
+                        if (Files.isRegularFile(p) && Files.isReadable(p) && Files.size(p) < 4_000_000
+                                && Files.getLastModifiedTime(p).toInstant().isAfter(since)) {
+                            files.put(p, Files.readString(p, StandardCharsets.ISO_8859_1));
+                        }
                     } catch (IOException | SecurityException gone) {
-                        return false;
+                        // removed (surefire's own temp files come and go) or not ours to read
                     }
-                }).forEach(files::add);
+                });
             } catch (java.io.UncheckedIOException unreadable) {
                 // another process removed a directory while we walked: skip what is left of that root
             }
