@@ -4,13 +4,17 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
+import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
 import java.net.BindException;
@@ -50,13 +54,13 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
-    private final Faults faults = new Faults();
+    private final DeviceSessions sessions = new DeviceSessions();
+    private final FaultRules faultRules = new FaultRules(sessions);
     private final HubTrust trust;
     private final HubContext context;
     private final List<Adapter> adapters = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Runnable expiry;
-    private final MqttAdapter mqtt;
     private int mqttsPort;
     private int amqpsPort;
     private int httpsPort = -1;
@@ -69,16 +73,22 @@ public final class FakeIotHub implements AutoCloseable {
         this.authenticator = new HubAuthenticator(settings.host, registry);
         this.feedback = new FeedbackJournal(clock);
         this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, sessions, faultRules);
         this.telemetry = new Telemetry();
-        this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64);
-        registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
-        cloudToDevice.beforeSend(faults::checkSend);
-        faults.bindDisconnect(this::disconnect);
+                certificates, settings.feedbackBatchWindow, 64, sessions, faultRules,
+                new TelemetryIntake(telemetry, faultRules));
+        registry.onChange(d -> {
+            if (!d.isEnabled()) {
+                sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
+            }
+        });
+        registry.onDelete(d -> {
+            cloudToDevice.deviceDeleted(d.deviceId());
+            sessions.forget(d.deviceId());
+        });
         this.expiry = cloudToDevice::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,7 +105,7 @@ public final class FakeIotHub implements AutoCloseable {
 
     private FakeIotHub startAdapters() {
         try {
-            mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
+            mqttsPort = startAdapter(new MqttAdapter(), settings.mqttPort, "MQTT");
             amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
             startRegistry();
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
@@ -112,7 +122,7 @@ public final class FakeIotHub implements AutoCloseable {
             return;
         }
         try {
-            httpsPort = startAdapter(new RegistryHttpAdapter(this::isConnected), settings.httpsPort, "HTTPS registry");
+            httpsPort = startAdapter(new RegistryHttpAdapter(sessions::isConnected), settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
@@ -193,12 +203,12 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Fault controls: refuse connects, withhold acks, delay delivery, fail sends, drop connections. */
     public Faults faults() {
-        return faults;
+        return faultRules.faults();
     }
 
-    /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
+    /** Closes the device's connection now (any transport), as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt.disconnect(deviceId);
+        return sessions.drop(deviceId, Drop.CLEAN, "closed by the hub");
     }
 
     /**
@@ -209,8 +219,8 @@ public final class FakeIotHub implements AutoCloseable {
      * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
      */
     public void reset() {
-        faults.clear();
-        mqtt.disconnectAll(Duration.ofSeconds(5));
+        faultRules.faults().clear();
+        sessions.dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
         registry.clear();
         cloudToDevice.reset();
         feedback.reset();
@@ -218,9 +228,9 @@ public final class FakeIotHub implements AutoCloseable {
         clock.reset();
     }
 
-    /** Whether the device has a live MQTT connection. */
+    /** Whether the device has a live connection (any transport). */
     public boolean isConnected(String deviceId) {
-        return mqtt.isConnected(deviceId);
+        return sessions.isConnected(deviceId);
     }
 
     /** Stops every listener and closes every connection; fast (no 2-second broker grace period). */

@@ -4,6 +4,9 @@ import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,15 +22,16 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
  * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits,
  * delivery to a connected and subscribed device, completion, expiry, purge, an outcome per message and
  * the feedback records each ack mode asks for. Front doors (the in-process API, AMQP) call
- * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #unsubscribed},
- * {@link #complete} and {@link #detach}. Every public method is thread-safe.
+ * {@link #send}. Which session a message goes to is {@link DeviceSessions}' business: the queue pushes to
+ * the device's current session while it subscribes to C2D, and takes back what a session held
+ * unacknowledged when that session ends or unsubscribes. Transports report acks to {@link #complete}.
+ * Every public method is thread-safe.
  */
 public final class CloudToDevice {
 
@@ -45,6 +49,9 @@ public final class CloudToDevice {
     private final HubClock clock;
     private final Limits limits;
     private final FeedbackJournal feedback;
+    private final DeviceSessions sessions;
+    /** Asked first in every send, and for every delivery's delay: the hub's fault controls. */
+    private final C2dPolicy policy;
     private final AtomicLong sequences = new AtomicLong();
     private final Map<String, DeviceQueue> queues = new ConcurrentHashMap<>();
     private final Map<String, Entry> latestById = new ConcurrentHashMap<>();
@@ -53,14 +60,21 @@ public final class CloudToDevice {
     private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing((Entry e) -> e.expiry));
     /** Signalled on every outcome change, for the awaiting methods. */
     private final Object changed = new Object();
-    /** Runs first in every send; the hub's fault controls throw from here. */
-    private volatile BiConsumer<String, C2dMessage> sendCheck = (deviceId, message) -> { };
 
+    /** A queue of its own, with no fault controls and its own sessions (unit tests). */
     public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback) {
+        this(registry, clock, limits, feedback, new DeviceSessions(), C2dPolicy.NONE);
+    }
+
+    public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback,
+            DeviceSessions sessions, C2dPolicy policy) {
         this.registry = registry;
         this.clock = clock;
         this.limits = limits;
         this.feedback = feedback;
+        this.sessions = sessions;
+        this.policy = policy;
+        sessions.listen(new SessionEvents());
     }
 
     /**
@@ -72,7 +86,7 @@ public final class CloudToDevice {
      * @throws QueueFullException        if the device already has 50 messages queued
      */
     public C2dRecord send(String deviceId, C2dMessage message) {
-        sendCheck.accept(deviceId, message);
+        policy.checkSend(deviceId, message);
         DeviceIdentity device = registry.find(deviceId).orElseThrow(() -> new DeviceNotFoundException(deviceId,
                 "ErrorCode:DeviceNotFound;Device '" + deviceId + "' is not registered"));
         if (!device.isEnabled()) {
@@ -140,11 +154,6 @@ public final class CloudToDevice {
         }
     }
 
-    /** Hub SPI: {@code check} runs first in every send and may refuse it by throwing a {@link C2dSendException}. */
-    public void beforeSend(BiConsumer<String, C2dMessage> check) {
-        this.sendCheck = java.util.Objects.requireNonNull(check, "check");
-    }
-
     /** The latest message sent with this id. */
     public Optional<C2dRecord> find(String messageId) {
         Entry e = latestById.get(messageId);
@@ -189,65 +198,48 @@ public final class CloudToDevice {
         return purged;
     }
 
-    // ---- transport SPI --------------------------------------------------------------------------
+    // ---- what sessions tell the queue -------------------------------------------------------------
 
-    /** A device connected; {@code subscribed} if its session already holds the C2D subscription. */
-    public void attach(String deviceId, DeviceLink link, boolean subscribed) {
-        DeviceQueue q = queues.computeIfAbsent(deviceId, DeviceQueue::new);
-        synchronized (q) {
-            requeueInFlight(q);
-            q.link = link;
-            q.subscribed = subscribed;
-            pump(q);
-        }
-        signal();
-    }
-
-    /** The device's connection subscribed to its C2D topic: delivery may start. */
-    public void subscribed(String deviceId, DeviceLink link) {
-        DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
-        }
-        synchronized (q) {
-            if (q.link == link) {
-                q.subscribed = true;
+    /** The queue's side of {@link DeviceSessions}: pushes to the current session, takes back what one held. */
+    private final class SessionEvents implements DeviceSessions.Listener {
+        @Override
+        public void opened(DeviceLink link) {
+            // What an older session held comes back first; delivery goes on if the new one is subscribed.
+            withQueue(link.deviceId(), q -> {
+                requeueInFlight(q, e -> e.heldBy != link);
                 pump(q);
+            });
+        }
+
+        @Override
+        public void subscribed(DeviceLink link, Feature feature) {
+            if (feature == Feature.C2D) {
+                withQueue(link.deviceId(), CloudToDevice.this::pump);
             }
         }
-        signal();
-    }
 
-    /**
-     * The device's connection unsubscribed from its C2D topic: delivery stops and what it held
-     * unacknowledged goes back to the head of the queue. Ignored unless {@code link} is the device's
-     * current connection, so a late UNSUBSCRIBE of a connection that was taken over changes nothing.
-     */
-    public void unsubscribed(String deviceId, DeviceLink link) {
-        release(deviceId, link, false);
-    }
-
-    /** The connection closed: the same as {@link #unsubscribed}, and the device has no connection now. */
-    public void detach(String deviceId, DeviceLink link) {
-        release(deviceId, link, true);
-    }
-
-    private void release(String deviceId, DeviceLink link, boolean closed) {
-        DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
+        @Override
+        public void unsubscribed(DeviceLink link, Feature feature) {
+            if (feature == Feature.C2D) {
+                withQueue(link.deviceId(), q -> requeueInFlight(q, e -> e.heldBy == link));
+            }
         }
-        synchronized (q) {
-            if (q.link != link) {
+
+        @Override
+        public void closed(DeviceLink link) {
+            withQueue(link.deviceId(), q -> requeueInFlight(q, e -> e.heldBy == link));
+        }
+
+        private void withQueue(String deviceId, java.util.function.Consumer<DeviceQueue> action) {
+            DeviceQueue q = queues.get(deviceId);
+            if (q == null) {
                 return;
             }
-            requeueInFlight(q);
-            q.subscribed = false;
-            if (closed) {
-                q.link = null;
+            synchronized (q) {
+                action.accept(q);
             }
+            signal();
         }
-        signal();
     }
 
     /** The device acknowledged a message (from this or an earlier connection of it). */
@@ -302,7 +294,6 @@ public final class CloudToDevice {
         if (q != null) {
             synchronized (q) {
                 removeAll(q, C2dOutcome.PURGED, null);
-                q.link = null;
             }
         }
         feedback.dropDevice(deviceId);
@@ -330,9 +321,11 @@ public final class CloudToDevice {
     // ---- internals (callers hold the queue's lock) ------------------------------------------------
 
     private void pump(DeviceQueue q) {
-        if (q.link == null || !q.subscribed) {
+        DeviceLink link = sessions.subscribedLink(q.deviceId, Feature.C2D);
+        if (link == null) {
             return;
         }
+        Duration delay = policy.deliveryDelay(q.deviceId);
         Instant now = clock.now();
         while (q.inFlight.size() < limits.maxInFlight() && !q.pending.isEmpty()) {
             Entry e = q.pending.pollFirst();
@@ -344,17 +337,25 @@ public final class CloudToDevice {
             q.inFlight.put(e.sequence, e);
             e.outcomes.add(C2dOutcome.DELIVERED);
             e.deliveries++;
-            boolean redelivery = e.deliveries > 1;
-            q.link.deliver(new Delivery(e.sequence, e.message, redelivery));
+            e.heldBy = link;
+            link.deliver(new Delivery(e.sequence, e.message, e.deliveries > 1, delay));
         }
     }
 
-    private void requeueInFlight(DeviceQueue q) {
-        List<Entry> held = new ArrayList<>(q.inFlight.values());
-        q.inFlight.clear();
+    /** Puts the in-flight messages that {@code which} picks back at the head of the queue, in order. */
+    private void requeueInFlight(DeviceQueue q, Predicate<Entry> which) {
+        List<Entry> held = new ArrayList<>();
+        for (Iterator<Entry> it = q.inFlight.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (which.test(e)) {
+                held.add(e);
+                it.remove();
+            }
+        }
         Instant now = clock.now();
         for (int i = held.size() - 1; i >= 0; i--) {
             Entry e = held.get(i);
+            e.heldBy = null;
             q.pending.addFirst(e);
             e.outcomes.add(C2dOutcome.ENQUEUED);
             if (e.lockedWhenDue || !e.expiry.isAfter(now)) {
@@ -409,16 +410,15 @@ public final class CloudToDevice {
     }
 
     private String describe(C2dRecord r) {
-        DeviceQueue q = queues.get(r.deviceId());
         String connection;
-        if (q == null) {
+        if (!queues.containsKey(r.deviceId())) {
             connection = "the device has no queue (deleted?)";
         } else {
-            synchronized (q) {
-                connection = q.link == null ? "the device is not connected"
-                        : q.subscribed ? "the device is connected and subscribed"
-                        : "the device is connected but has not subscribed to its C2D topic";
-            }
+            Optional<DeviceLink> link = sessions.current(r.deviceId());
+            connection = link.isEmpty() ? "the device is not connected"
+                    : sessions.isSubscribed(r.deviceId(), Feature.C2D)
+                    ? "the device is connected and subscribed (" + link.get().transport() + ")"
+                    : "the device is connected but has not subscribed to its C2D topic (" + link.get().transport() + ")";
         }
         return "it is " + r.outcome() + " (outcomes " + r.outcomes() + ", delivered " + r.deliveryCount()
                 + " times) on device '" + r.deviceId() + "': " + connection;
@@ -441,8 +441,6 @@ public final class CloudToDevice {
         final String deviceId;
         final Deque<Entry> pending = new ArrayDeque<>();
         final Map<Long, Entry> inFlight = new LinkedHashMap<>();
-        DeviceLink link;
-        boolean subscribed;
 
         DeviceQueue(String deviceId) {
             this.deviceId = deviceId;
@@ -463,6 +461,8 @@ public final class CloudToDevice {
         final List<C2dOutcome> outcomes = new ArrayList<>(4);
         int deliveries;
         boolean lockedWhenDue;
+        /** The session an in-flight message was pushed to; null while queued. */
+        DeviceLink heldBy;
 
         Entry(long sequence, DeviceQueue queue, C2dMessage message, String generationId, Instant enqueued,
                 Instant expiry) {

@@ -4,14 +4,19 @@ import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
+import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import java.time.Duration;
 
 /**
  * Everything a protocol adapter (MQTT, AMQP, HTTPS) needs from the hub. Adapters translate between
- * their protocol and these components; they own no hub state themselves.
+ * their protocol and these components; they own no hub state themselves. A device transport reports its
+ * sessions to {@code sessions}, asks {@code faultRules} about connects and acks, and hands telemetry to
+ * {@code telemetryIntake}.
  *
  * @param host                 the loopback (or explicitly allowed) address every listener binds
  * @param feedbackBatchWindow  how long feedback waits for more records before a batch is sent
@@ -19,5 +24,15 @@ import java.time.Duration;
  */
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
-        Duration feedbackBatchWindow, int feedbackBatchSize) {
+        Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions, FaultRules faultRules,
+        TelemetryIntake telemetryIntake) {
+
+    /** A context whose sessions and fault rules are its own (adapter tests that need no devices). */
+    public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
+            Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
+            Duration feedbackBatchWindow, int feedbackBatchSize) {
+        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
+                feedbackBatchWindow, feedbackBatchSize, new DeviceSessions(), new FaultRules(new DeviceSessions()),
+                new TelemetryIntake(telemetry, new FaultRules(new DeviceSessions())));
+    }
 }

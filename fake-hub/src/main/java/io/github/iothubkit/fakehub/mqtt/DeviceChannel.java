@@ -2,10 +2,11 @@ package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.Delivery;
-import io.github.iothubkit.fakehub.c2d.DeviceLink;
 import io.github.iothubkit.fakehub.fault.ConnectRefusal;
-import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.Drop;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -42,24 +43,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * IoT Hub's device surface on one MQTT connection. It sits in Moquette's pipeline just before
- * Moquette's own handler and sees every packet first: it authenticates CONNECT (so it can answer
- * CONNACK 5 as well as 4), enforces the topic policy, takes telemetry and acknowledges it itself,
- * pushes C2D messages with its own packet ids and completes them on PUBACK. Moquette keeps what it
- * does well: sessions, SUBACK, keep-alive and the takeover of a device's older connection.
+ * IoT Hub's device surface on one MQTT connection: MQTT framing and a topic router in front of the hub's
+ * owners. It sits in Moquette's pipeline just before Moquette's own handler and sees every packet first:
+ * it authenticates CONNECT (so it can answer CONNACK 5 as well as 4), enforces the topic policy, hands
+ * telemetry to the telemetry intake and acknowledges it itself, pushes C2D messages with its own packet
+ * ids and reports PUBACKs. It reports its session to {@code DeviceSessions}; connect refusals and ack
+ * withholding are the fault rules' decisions, the telemetry limit the intake's. Moquette keeps what it
+ * does well: MQTT sessions, SUBACK, keep-alive and the takeover of a device's older connection.
  *
- * <p>All methods run on the channel's event loop except {@link #deliver}, which hops onto it.
+ * <p>All methods run on the channel's event loop except {@link #deliver} and {@link #close(Drop, String)},
+ * which hop onto it.
  */
 final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceChannel.class);
-    /** IoT Hub's limit for a device-to-cloud message, body and properties together. */
-    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
 
     private final HubContext hub;
     private final MqttAdapter adapter;
@@ -81,8 +85,8 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
     private final Map<Integer, Long> unacked = new HashMap<>();
-    /** PUBACKs received while the hub's faults withhold them, in arrival order, until released. */
-    private final List<Integer> withheldAcks = new ArrayList<>();
+    /** Completes once the hub's sessions have heard of this connection's close. */
+    private final CompletableFuture<Void> closeReported = new CompletableFuture<>();
 
     DeviceChannel(HubContext hub, MqttAdapter adapter) {
         this.hub = hub;
@@ -138,10 +142,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             return;
         }
         String clientId = connect.payload().clientIdentifier();
-        Optional<ConnectRefusal> injected = adapter.faults().takeConnectRefusal(clientId);
+        Optional<ConnectRefusal> injected = hub.faultRules().admit(clientId);
         if (injected.isPresent()) {
-            refuseConnect(clientId, MqttConnectReturnCode.valueOf((byte) injected.get().code()),
-                    "injected by hub.faults()");
+            refuseConnect(clientId, returnCode(injected.get()), "injected by hub.faults()");
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
@@ -158,6 +161,16 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         policy = new TopicPolicy(deviceId);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
+    }
+
+    private static MqttConnectReturnCode returnCode(ConnectRefusal refusal) {
+        return switch (refusal) {
+            case UNACCEPTABLE_PROTOCOL_VERSION -> MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
+            case IDENTIFIER_REJECTED -> MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            case SERVER_UNAVAILABLE -> MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+            case BAD_USER_NAME_OR_PASSWORD -> MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
+            case NOT_AUTHORIZED -> MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+        };
     }
 
     private void refuseConnect(String clientId, MqttConnectReturnCode code, String reason) {
@@ -192,8 +205,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
-            adapter.forgetSubscription(deviceId);
-            hub.cloudToDevice().unsubscribed(deviceId, this);
+            hub.sessions().unsubscribed(this, Feature.C2D);
         }
         ctx.fireChannelRead(unsubscribe);
     }
@@ -237,52 +249,22 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private boolean acceptTelemetry(String topic, String bag, MqttPublishMessage publish) {
         PropertyBag.Decoded props = PropertyBag.decode(bag);
-        byte[] body = ByteBufUtil.getBytes(publish.payload());
-        int size = body.length + bag.length();
-        if (size > MAX_TELEMETRY_BYTES) {
-            close("telemetry of " + size + " bytes is over IoT Hub's 256 KB limit");
-            return false;
-        }
         Map<String, String> application = props.application();
         if (publish.fixedHeader().isRetain()) {
             application = new java.util.LinkedHashMap<>(application);
             application.put("mqtt-retain", "true"); // IoT Hub forwards RETAIN as a property, stores nothing
         }
-        hub.telemetry().record(new TelemetryMessage(deviceId, topic, body, props.system(), application,
-                hub.clock().now()));
-        SdkFaultRequest.from(application).ifPresent(this::honour);
-        return true;
-    }
-
-    /** IoT Hub's fault-injection messages (see {@link SdkFaultRequest}); runs after the PUBACK is written. */
-    private void honour(SdkFaultRequest fault) {
-        if (!fault.killsTcp() && !fault.shutsDownMqtt()) {
-            LOG.info("Ignoring fault request {} of '{}': the fake hub does not simulate it on MQTT", fault.operation(),
-                    deviceId);
-            return;
-        }
-        ctx.executor().schedule(() -> {
-            if (fault.killsTcp()) {
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0); // close with RST, like a cut cable
-            }
-            close(fault.operation() + " requested by the device (" + fault.closeReason().strip() + ")");
-        }, fault.delay().toMillis(), TimeUnit.MILLISECONDS);
+        TelemetryMessage message = new TelemetryMessage(deviceId, topic, ByteBufUtil.getBytes(publish.payload()),
+                props.system(), application, hub.clock().now());
+        Optional<String> refused = hub.telemetryIntake().accept(this, message, bag.length());
+        refused.ifPresent(this::close);
+        return refused.isEmpty();
     }
 
     private void onPubAck(MqttMessage puback) {
-        int packetId = ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId();
-        if (unacked.containsKey(packetId) && adapter.faults().withholdsAcks(deviceId)) {
-            withheldAcks.add(packetId); // the packet id stays taken: the message is still in flight
-            return;
-        }
-        applyAck(packetId);
-    }
-
-    /** Completes the message this connection sent with {@code packetId}; an unknown id changes nothing. */
-    private void applyAck(int packetId) {
-        Long sequence = unacked.remove(packetId);
-        if (sequence != null) {
-            hub.cloudToDevice().complete(deviceId, sequence);
+        Long sequence = unacked.remove(((MqttMessageIdVariableHeader) puback.variableHeader()).messageId());
+        if (sequence != null) { // an unknown id changes nothing
+            hub.faultRules().acknowledge(this, () -> hub.cloudToDevice().complete(deviceId, sequence));
         }
     }
 
@@ -293,27 +275,21 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         if (msg instanceof MqttConnAckMessage connAck
                 && connAck.variableHeader().connectReturnCode() == MqttConnectReturnCode.CONNECTION_ACCEPTED
                 && deviceId != null && !attached) {
-            boolean subscribed = !cleanSession && connAck.variableHeader().isSessionPresent()
-                    && adapter.hasSubscription(deviceId);
-            if (cleanSession) {
-                adapter.forgetSubscription(deviceId);
-            }
             attached = true;
             // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
-            adapter.attached(deviceId, this);
-            // Attach once CONNACK is on the wire, so no C2D PUBLISH can overtake it. This listener runs after
-            // Moquette's own on the same write, so Moquette has marked the connection open by now.
+            // A C2D PUBLISH this starts cannot overtake the CONNACK: deliver() queues it behind this write.
+            hub.sessions().opened(this, !cleanSession, connAck.variableHeader().isSessionPresent());
+            // This listener runs after Moquette's own on the same write, so Moquette has marked the
+            // connection open by now.
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    hub.cloudToDevice().attach(deviceId, this, subscribed);
                     openWhenMoquetteIs(0);
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    adapter.rememberSubscription(deviceId);
-                    hub.cloudToDevice().subscribed(deviceId, this);
+                    hub.sessions().subscribed(this, Feature.C2D);
                 }
             });
         }
@@ -322,21 +298,19 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- C2D delivery ------------------------------------------------------------------------
 
-    /** Applies the acks withheld by the hub's faults; any thread. */
-    void releaseAcks() {
-        ctx.channel().eventLoop().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                return; // acks of a closed connection never reached the hub: the queue redelivers
-            }
-            List<Integer> released = new ArrayList<>(withheldAcks);
-            withheldAcks.clear();
-            released.forEach(this::applyAck);
-        });
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public String transport() {
+        return "MQTT";
     }
 
     @Override
     public void deliver(Delivery delivery) {
-        Duration delay = adapter.faults().deliveryDelay(deviceId);
+        Duration delay = delivery.delay();
         if (delay.isZero()) {
             ctx.channel().eventLoop().execute(() -> publish(delivery));
         } else { // same delay for each: the loop runs them in order
@@ -403,9 +377,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         early.forEach(ReferenceCountUtil::release);
         early.clear();
         if (deviceId != null && attached) {
-            hub.cloudToDevice().detach(deviceId, this);
-            adapter.detached(deviceId, this);
+            hub.sessions().closed(this);
         }
+        closeReported.complete(null);
         ctx.fireChannelInactive();
     }
 
@@ -417,12 +391,25 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     }
 
     /** Closes the connection now, as IoT Hub does on a policy violation. */
-    ChannelFuture close(String why) {
+    private ChannelFuture close(String why) {
         LOG.info("Closing MQTT connection of '{}': {}", deviceId, why);
         return ctx.close();
     }
 
-    boolean isActive() {
+    /** Behind whatever the event loop is doing now (an ack being written goes out first). */
+    @Override
+    public CompletionStage<Void> close(Drop how, String why) {
+        ctx.channel().eventLoop().execute(() -> {
+            if (how == Drop.ABRUPT && ctx.channel().isActive()) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0); // close with RST, like a cut cable
+            }
+            close(why);
+        });
+        return closeReported;
+    }
+
+    @Override
+    public boolean isOpen() {
         return ctx != null && ctx.channel().isActive();
     }
 }

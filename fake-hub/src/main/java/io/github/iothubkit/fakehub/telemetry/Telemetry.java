@@ -13,8 +13,8 @@ public final class Telemetry {
 
     private final List<TelemetryMessage> received = new ArrayList<>();
 
-    /** Adapter SPI: records an accepted message. */
-    public synchronized void record(TelemetryMessage message) {
+    /** Records an accepted message; transports go through {@link TelemetryIntake}. */
+    synchronized void record(TelemetryMessage message) {
         received.add(message);
         notifyAll();
     }
