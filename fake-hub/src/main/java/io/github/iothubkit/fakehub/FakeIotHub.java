@@ -9,6 +9,7 @@ import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.session.DeviceSessions;
@@ -80,6 +81,19 @@ public final class FakeIotHub implements AutoCloseable {
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
                 certificates, settings.feedbackBatchWindow, 64, sessions, faultRules,
                 new TelemetryIntake(telemetry, faultRules));
+        wire(registry, cloudToDevice, sessions);
+        HubInternals.register(this, context);
+        this.expiry = cloudToDevice::expireDue;
+        clock.onChange(expiry);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Static, so that no listener refers back to the hub (see {@link HubInternals}). */
+    private static void wire(DeviceRegistry registry, CloudToDevice cloudToDevice, DeviceSessions sessions) {
         registry.onChange(d -> {
             if (!d.isEnabled()) {
                 sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
@@ -88,13 +102,6 @@ public final class FakeIotHub implements AutoCloseable {
         registry.onDelete(d -> {
             cloudToDevice.deviceDeleted(d.deviceId());
             sessions.forget(d.deviceId());
-        });
-        this.expiry = cloudToDevice::expireDue;
-        clock.onChange(expiry);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
-            t.setDaemon(true);
-            return t;
         });
     }
 

@@ -13,6 +13,7 @@ import io.github.iothubkit.fakehub.fault.ConnectRefusal;
 import io.github.iothubkit.fakehub.fault.Fault;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class HubResetTest {
         hub.cloudToDevice().send("dev1", C2dMessage.of("y").messageId("m2").ack(AckMode.FULL)
                 .expiryTime(START.plusSeconds(10)));
         hub.clock().advance(Duration.ofMinutes(1)); // m2 expires: negative feedback in journal and outbox
-        hub.telemetry().record(new TelemetryMessage("dev1", "t", new byte[0], Map.of(), Map.of(), hub.clock().now()));
+        Recorded.record(hub.telemetry(), new TelemetryMessage("dev1", "t", new byte[0], Map.of(), Map.of(), hub.clock().now()));
         hub.faults().inject("dev1", Fault.refuseConnect(ConnectRefusal.SERVER_UNAVAILABLE));
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.isConnected("dev1")); // attached just after CONNACK
         assertThat(hub.feedback().pending()).isEqualTo(1);

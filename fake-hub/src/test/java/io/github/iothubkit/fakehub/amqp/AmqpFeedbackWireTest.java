@@ -6,6 +6,8 @@ import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.internal.HubInternals;
+import io.github.iothubkit.fakehub.session.StubLink;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonReceiver;
 import java.nio.charset.StandardCharsets;
@@ -153,8 +155,7 @@ class AmqpFeedbackWireTest {
         if (hub.devices().find(deviceId).isEmpty()) {
             hub.devices().create(deviceId);
         }
-        List<Delivery> deliveries = new ArrayList<>();
-        hub.cloudToDevice().attach(deviceId, deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), deviceId, true).deliveries;
         hub.cloudToDevice().send(deviceId, C2dMessage.of("x").messageId(messageId).ack(AckMode.FULL));
         assertThat(deliveries).hasSize(1); // the device link is handed the message inside send()
         hub.cloudToDevice().complete(deviceId, deliveries.get(0).sequence());

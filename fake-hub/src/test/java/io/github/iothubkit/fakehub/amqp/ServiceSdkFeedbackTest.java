@@ -16,6 +16,8 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.internal.HubInternals;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -81,8 +83,7 @@ class ServiceSdkFeedbackTest {
     @Test
     void aCompletedFullOrPositiveMessageGivesSuccessFeedback() throws Exception {
         hub.devices().create("dev-ok");
-        Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
-        hub.cloudToDevice().attach("dev-ok", deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), "dev-ok", true).deliveries;
         send("dev-ok", "m-full", DeliveryAcknowledgement.Full);
         send("dev-ok", "m-positive", DeliveryAcknowledgement.PositiveOnly);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);
@@ -96,8 +97,7 @@ class ServiceSdkFeedbackTest {
     @Test
     void aCompletedNoneMessageGivesNoFeedback() throws Exception {
         hub.devices().create("dev-none");
-        Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
-        hub.cloudToDevice().attach("dev-none", deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), "dev-none", true).deliveries;
         send("dev-none", "m-none", DeliveryAcknowledgement.None);
         send("dev-none", "m-marker", DeliveryAcknowledgement.Full);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);

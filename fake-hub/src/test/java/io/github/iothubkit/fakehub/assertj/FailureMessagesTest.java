@@ -11,6 +11,7 @@ import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class FailureMessagesTest {
     static FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host("127.0.0.84").manualClock().build();
 
     private static void record(String deviceId, String messageId, String body, Map<String, String> properties) {
-        hub.telemetry().record(new TelemetryMessage(deviceId, "devices/" + deviceId + "/messages/events/",
+        Recorded.record(hub.telemetry(), new TelemetryMessage(deviceId, "devices/" + deviceId + "/messages/events/",
                 body.getBytes(StandardCharsets.UTF_8), Map.of("$.mid", messageId, "$.ct", "application/json"),
                 properties, hub.clock().now()));
     }

@@ -12,6 +12,7 @@ import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ class FakeIotHubAssertionsTest {
 
     @Test
     void waitsForTelemetryThatArrivesLater() {
-        CompletableFuture.runAsync(() -> hub.telemetry().record(telemetry("dev1", "{\"t\":21}", Map.of("alert", "high"))));
+        CompletableFuture.runAsync(() -> Recorded.record(hub.telemetry(), telemetry("dev1", "{\"t\":21}", Map.of("alert", "high"))));
 
         TelemetryMessage got = assertThat(hub.hub()).telemetry("dev1")
                 .hasMessage(message().property("alert", "high").body("{\"t\":21}")).within(WAIT);
