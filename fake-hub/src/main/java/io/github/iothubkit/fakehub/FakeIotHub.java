@@ -12,6 +12,7 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.registry.RegistryEvents;
 import io.github.iothubkit.fakehub.session.DeviceSessions;
 import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
@@ -70,7 +71,8 @@ public final class FakeIotHub implements AutoCloseable {
     private FakeIotHub(Builder settings) {
         this.settings = settings;
         this.clock = settings.clock;
-        this.registry = new DeviceRegistry(settings.host);
+        RegistryEvents registryEvents = new RegistryEvents();
+        this.registry = new DeviceRegistry(settings.host, registryEvents);
         this.authenticator = new HubAuthenticator(settings.host, registry);
         this.feedback = new FeedbackJournal(clock);
         this.cloudToDevice = new CloudToDevice(registry, clock,
@@ -81,7 +83,7 @@ public final class FakeIotHub implements AutoCloseable {
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
                 certificates, settings.feedbackBatchWindow, 64, sessions, faultRules,
                 new TelemetryIntake(telemetry, faultRules));
-        wire(registry, cloudToDevice, sessions);
+        wire(registryEvents, cloudToDevice, sessions);
         HubInternals.register(this, context);
         this.expiry = cloudToDevice::expireDue;
         clock.onChange(expiry);
@@ -93,7 +95,7 @@ public final class FakeIotHub implements AutoCloseable {
     }
 
     /** Static, so that no listener refers back to the hub (see {@link HubInternals}). */
-    private static void wire(DeviceRegistry registry, CloudToDevice cloudToDevice, DeviceSessions sessions) {
+    private static void wire(RegistryEvents registry, CloudToDevice cloudToDevice, DeviceSessions sessions) {
         registry.onChange(d -> {
             if (!d.isEnabled()) {
                 sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");

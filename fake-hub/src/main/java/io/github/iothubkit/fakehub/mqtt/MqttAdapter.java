@@ -2,6 +2,7 @@ package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
 import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
@@ -55,7 +56,12 @@ public final class MqttAdapter implements Adapter {
             throw e.getCause() instanceof BindException bind ? bind : e;
         }
         MoquetteHooks.installPerConnectionHandler(server, () -> new DeviceChannel(hub, this));
-        hub.registry().onDelete(d -> packetIds.remove(d.deviceId()));
+        hub.sessions().listen(new DeviceSessions.Listener() {
+            @Override
+            public void forgotten(String deviceId) {
+                packetIds.remove(deviceId);
+            }
+        });
         return boundPort(port);
     }
 

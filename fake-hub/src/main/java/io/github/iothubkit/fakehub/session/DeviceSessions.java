@@ -44,6 +44,10 @@ public final class DeviceSessions {
         /** The device's current session ended: it has none now. */
         default void closed(DeviceLink link) {
         }
+
+        /** The device was deleted: forget whatever is kept for it across its sessions. */
+        default void forgotten(String deviceId) {
+        }
     }
 
     private record Current(DeviceLink link, Set<Feature> features) {
@@ -151,6 +155,7 @@ public final class DeviceSessions {
     public void forget(String deviceId) {
         persistent.remove(deviceId);
         drop(deviceId, Drop.CLEAN, "the device was deleted");
+        listeners.forEach(l -> l.forgotten(deviceId));
     }
 
     /**
