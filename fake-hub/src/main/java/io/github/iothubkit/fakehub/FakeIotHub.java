@@ -3,6 +3,7 @@ package io.github.iothubkit.fakehub;
 import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
+import io.github.iothubkit.fakehub.c2d.CloudToDeviceSpi;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.fault.Faults;
@@ -85,7 +86,7 @@ public final class FakeIotHub implements AutoCloseable {
                 new TelemetryIntake(telemetry, faultRules));
         wire(registryEvents, cloudToDevice, sessions);
         HubInternals.register(this, context);
-        this.expiry = cloudToDevice::expireDue;
+        this.expiry = CloudToDeviceSpi.of(cloudToDevice)::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
@@ -102,7 +103,7 @@ public final class FakeIotHub implements AutoCloseable {
             }
         });
         registry.onDelete(d -> {
-            cloudToDevice.deviceDeleted(d.deviceId());
+            CloudToDeviceSpi.of(cloudToDevice).deviceDeleted(d.deviceId());
             sessions.forget(d.deviceId());
         });
     }

@@ -14,6 +14,7 @@ import io.github.iothubkit.fakehub.fault.Fault;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import io.github.iothubkit.fakehub.telemetry.Recorded;
+import io.github.iothubkit.fakehub.internal.HubInternals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ class HubResetTest {
         Recorded.record(hub.telemetry(), new TelemetryMessage("dev1", "t", new byte[0], Map.of(), Map.of(), hub.clock().now()));
         hub.faults().inject("dev1", Fault.refuseConnect(ConnectRefusal.SERVER_UNAVAILABLE));
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.isConnected("dev1")); // attached just after CONNACK
-        assertThat(hub.feedback().pending()).isEqualTo(1);
+        assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isEqualTo(1);
         int mqttPort = hub.mqttsPort();
         int amqpPort = hub.amqpsPort();
 
@@ -73,7 +74,7 @@ class HubResetTest {
         assertThat(hub.cloudToDevice().queued("dev1")).isEmpty();
         assertThat(hub.telemetry().messages()).isEmpty();
         assertThat(hub.feedback().records()).isEmpty();
-        assertThat(hub.feedback().pending()).isZero();
+        assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isZero();
         assertThat(hub.faults().describe()).isEmpty();
         assertThat(hub.clock().now()).isEqualTo(START);
         assertThat(hub.mqttsPort()).isEqualTo(mqttPort);

@@ -30,7 +30,8 @@ import java.util.function.Predicate;
  * the feedback records each ack mode asks for. Front doors (the in-process API, AMQP) call
  * {@link #send}. Which session a message goes to is {@link DeviceSessions}' business: the queue pushes to
  * the device's current session while it subscribes to C2D, and takes back what a session held
- * unacknowledged when that session ends or unsubscribes. Transports report acks to {@link #complete}.
+ * unacknowledged when that session ends or unsubscribes. Transports report acks, and the hub its timer
+ * and deletes, through {@link CloudToDeviceSpi}.
  * Every public method is thread-safe.
  */
 public final class CloudToDevice {
@@ -242,8 +243,8 @@ public final class CloudToDevice {
         }
     }
 
-    /** The device acknowledged a message (from this or an earlier connection of it). */
-    public void complete(String deviceId, long sequence) {
+    /** The device acknowledged a message (from this or an earlier connection of it); see {@link CloudToDeviceSpi}. */
+    void complete(String deviceId, long sequence) {
         DeviceQueue q = queues.get(deviceId);
         if (q == null) {
             return;
@@ -266,7 +267,7 @@ public final class CloudToDevice {
     }
 
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
-    public void expireDue() {
+    void expireDue() {
         Instant now = clock.now();
         List<Entry> due = new ArrayList<>();
         synchronized (byExpiry) {
@@ -289,7 +290,7 @@ public final class CloudToDevice {
     }
 
     /** A device was deleted: its messages and pending feedback are dropped without feedback. */
-    public void deviceDeleted(String deviceId) {
+    void deviceDeleted(String deviceId) {
         DeviceQueue q = queues.remove(deviceId);
         if (q != null) {
             synchronized (q) {

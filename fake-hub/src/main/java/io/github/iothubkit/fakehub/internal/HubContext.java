@@ -3,6 +3,8 @@ package io.github.iothubkit.fakehub.internal;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
+import io.github.iothubkit.fakehub.c2d.CloudToDeviceSpi;
+import io.github.iothubkit.fakehub.c2d.FeedbackOutbox;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
@@ -26,6 +28,16 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
         Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions, FaultRules faultRules,
         TelemetryIntake telemetryIntake) {
+
+    /** Acks, expiry and deletes for the C2D queues. */
+    public CloudToDeviceSpi cloudToDeviceSpi() {
+        return CloudToDeviceSpi.of(cloudToDevice);
+    }
+
+    /** The feedback not yet taken by a receiver. */
+    public FeedbackOutbox feedbackOutbox() {
+        return FeedbackOutbox.of(feedback);
+    }
 
     /** A context whose sessions and fault rules are its own (adapter tests that need no devices). */
     public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,

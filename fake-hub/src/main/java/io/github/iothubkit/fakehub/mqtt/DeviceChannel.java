@@ -264,7 +264,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private void onPubAck(MqttMessage puback) {
         Long sequence = unacked.remove(((MqttMessageIdVariableHeader) puback.variableHeader()).messageId());
         if (sequence != null) { // an unknown id changes nothing
-            hub.faultRules().acknowledge(this, () -> hub.cloudToDevice().complete(deviceId, sequence));
+            hub.faultRules().acknowledge(this, () -> hub.cloudToDeviceSpi().complete(deviceId, sequence));
         }
     }
 

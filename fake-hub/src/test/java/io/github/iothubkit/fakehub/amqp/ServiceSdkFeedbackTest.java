@@ -88,7 +88,7 @@ class ServiceSdkFeedbackTest {
         send("dev-ok", "m-positive", DeliveryAcknowledgement.PositiveOnly);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);
 
-        deliveries.forEach(d -> hub.cloudToDevice().complete("dev-ok", d.sequence()));
+        deliveries.forEach(d -> HubInternals.context(hub).cloudToDeviceSpi().complete("dev-ok", d.sequence()));
 
         assertThat(awaitRecord("m-full").getStatusCode()).isEqualTo(FeedbackStatusCode.success);
         assertThat(awaitRecord("m-positive").getStatusCode()).isEqualTo(FeedbackStatusCode.success);
@@ -102,7 +102,7 @@ class ServiceSdkFeedbackTest {
         send("dev-none", "m-marker", DeliveryAcknowledgement.Full);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);
 
-        List.copyOf(deliveries).forEach(d -> hub.cloudToDevice().complete("dev-none", d.sequence()));
+        List.copyOf(deliveries).forEach(d -> HubInternals.context(hub).cloudToDeviceSpi().complete("dev-none", d.sequence()));
 
         // feedback keeps order, so once the later marker arrived the 'none' message would have too
         awaitRecord("m-marker");

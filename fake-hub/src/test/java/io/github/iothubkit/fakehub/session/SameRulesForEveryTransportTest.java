@@ -185,7 +185,7 @@ class SameRulesForEveryTransportTest {
         }
 
         void ack(StubLink link, Delivery delivery) {
-            hub.faultRules().acknowledge(link, () -> hub.cloudToDevice().complete(link.deviceId(), delivery.sequence()));
+            hub.faultRules().acknowledge(link, () -> hub.cloudToDeviceSpi().complete(link.deviceId(), delivery.sequence()));
         }
     }
 }
