@@ -56,11 +56,11 @@ public record SdkFaultRequest(String operation, String closeReason, Duration del
     }
 
     /** How a session on {@code transport} (e.g. {@code MQTT}) is ended, or empty if the fake ignores it there. */
-    public java.util.Optional<Drop> dropFor(String transport) {
+    public Optional<Drop> dropFor(String transport) {
         if (killsTcp()) {
-            return java.util.Optional.of(Drop.ABRUPT);
+            return Optional.of(Drop.ABRUPT);
         }
         boolean mqtt = transport.toUpperCase(Locale.ROOT).startsWith("MQTT");
-        return shutsDownMqtt() && mqtt ? java.util.Optional.of(Drop.CLEAN) : java.util.Optional.empty();
+        return shutsDownMqtt() && mqtt ? Optional.of(Drop.CLEAN) : Optional.empty();
     }
 }

@@ -144,33 +144,20 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         String clientId = connect.payload().clientIdentifier();
         Optional<ConnectRefusal> injected = hub.faultRules().admit(clientId);
         if (injected.isPresent()) {
-            refuseConnect(clientId, returnCode(injected.get()), "injected by hub.faults()");
+            refuseConnect(clientId, MqttCodes.connAck(injected.get()), "injected by hub.faults()");
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
         HubAuthenticator.Result auth = hub.authenticator().authenticateDevice(clientId,
                 password == null ? null : new String(password, StandardCharsets.UTF_8));
         if (!auth.accepted()) {
-            MqttConnectReturnCode code = auth.refusal() == HubAuthenticator.Refusal.NOT_AUTHORIZED
-                    ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
-            refuseConnect(clientId, code, auth.reason());
+            refuseConnect(clientId, MqttCodes.connAck(auth.refusal()), auth.reason());
             return;
         }
         deviceId = clientId;
         policy = new TopicPolicy(deviceId);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
-    }
-
-    private static MqttConnectReturnCode returnCode(ConnectRefusal refusal) {
-        return switch (refusal) {
-            case UNACCEPTABLE_PROTOCOL_VERSION -> MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
-            case IDENTIFIER_REJECTED -> MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
-            case SERVER_UNAVAILABLE -> MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
-            case BAD_USER_NAME_OR_PASSWORD -> MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
-            case NOT_AUTHORIZED -> MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
-        };
     }
 
     private void refuseConnect(String clientId, MqttConnectReturnCode code, String reason) {
@@ -183,7 +170,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         List<MqttTopicSubscription> granted = new ArrayList<>();
         boolean c2d = false;
         for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
-            if (isIllFormed(s.topicFilter())) {
+            if (TopicPolicy.isIllFormed(s.topicFilter())) {
                 close("SUBSCRIBE with ill-formed UTF-8 or U+0000 in its topic filter (MQTT 3.1.1, 1.5.3)");
                 return;
             }
@@ -214,7 +201,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         try {
             MqttQoS qos = publish.fixedHeader().qosLevel();
             String topic = publish.variableHeader().topicName();
-            if (isIllFormed(topic)) {
+            if (TopicPolicy.isIllFormed(topic)) {
                 close("PUBLISH with ill-formed UTF-8 or U+0000 in its topic (MQTT 3.1.1, 1.5.3)");
                 return;
             }
@@ -236,15 +223,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         } finally {
             ReferenceCountUtil.release(publish);
         }
-    }
-
-    /**
-     * Netty decodes MQTT strings leniently, turning ill-formed UTF-8 into U+FFFD; MQTT 3.1.1 (1.5.3) says
-     * the server must close the connection on ill-formed UTF-8 or U+0000. IoT Hub's topics are
-     * percent-encoded ASCII, so a U+FFFD in one can only come from bytes that were not UTF-8.
-     */
-    private static boolean isIllFormed(String topic) {
-        return topic.indexOf('\uFFFD') >= 0 || topic.indexOf('\u0000') >= 0;
     }
 
     private boolean acceptTelemetry(String topic, String bag, MqttPublishMessage publish) {

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A second transport in miniature, for tests: a device session that records what the hub pushes to it and
  * how the hub ended it, and reports its open, subscriptions and close to {@link DeviceSessions} like a real
- * transport does. Deliveries are recorded at once (their delay is kept in the {@link Delivery}).
+ * transport does. Deliveries are recorded at once (their delay is kept in the {@link Delivery}), and a
+ * close by the hub is reported at once: a test double needs no event loop to order them.
  */
 public final class StubLink implements DeviceLink {
 
