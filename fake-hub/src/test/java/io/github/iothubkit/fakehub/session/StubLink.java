@@ -36,12 +36,19 @@ public final class StubLink implements DeviceLink {
     }
 
     public static StubLink connect(DeviceSessions sessions, String deviceId, String transport, boolean c2d) {
-        StubLink link = new StubLink(sessions, deviceId, transport);
-        link.open = true;
-        sessions.opened(link, false, false);
+        StubLink link = open(sessions, deviceId, transport, false, false);
         if (c2d) {
             link.subscribe(Feature.C2D);
         }
+        return link;
+    }
+
+    /** Opens a session as {@link DeviceSessions#opened} takes it: persistent or not, resumed or not. */
+    public static StubLink open(DeviceSessions sessions, String deviceId, String transport, boolean persistent,
+            boolean resumed) {
+        StubLink link = new StubLink(sessions, deviceId, transport);
+        link.open = true;
+        sessions.opened(link, persistent, resumed);
         return link;
     }
 
