@@ -21,8 +21,6 @@ import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -357,7 +355,7 @@ public final class FakeIotHub implements AutoCloseable {
             if (autoHost) {
                 return LoopbackHosts.start(this, this::startOn);
             }
-            checkHost();
+            LoopbackHosts.check(host, allowNonLoopback);
             return new FakeIotHub(copy()).startAdapters();
         }
 
@@ -375,22 +373,6 @@ public final class FakeIotHub implements AutoCloseable {
         int[] ports() {
             return httpsPort > 0 && httpsRequired ? new int[] {mqttPort, amqpPort, httpsPort}
                     : new int[] {mqttPort, amqpPort};
-        }
-
-        private void checkHost() {
-            InetAddress address;
-            try {
-                address = InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw new FakeIotHubException("cannot resolve host '" + host + "': use a loopback address such as 127.0.0.1");
-            }
-            if (!address.isLoopbackAddress()) {
-                if (!allowNonLoopback) {
-                    throw new FakeIotHubException("host '" + host + "' is not a loopback address: the hub would be"
-                            + " reachable from the network. Use 127.0.0.N, or call allowNonLoopback(true) if you mean it");
-                }
-                LOG.warn("Fake IoT Hub binds {}, which is not loopback: anyone on the network can reach it", host);
-            }
         }
 
         private Builder copy() {
