@@ -1,11 +1,8 @@
 package io.github.iothubkit.fakehub;
 
 import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
-import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
-import io.github.iothubkit.fakehub.c2d.CloudToDeviceSpi;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
-import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
@@ -13,11 +10,8 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
-import io.github.iothubkit.fakehub.registry.RegistryEvents;
-import io.github.iothubkit.fakehub.session.DeviceSessions;
 import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
-import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
 import java.net.BindException;
@@ -50,14 +44,7 @@ public final class FakeIotHub implements AutoCloseable {
 
     private final Builder settings;
     private final HubClock clock;
-    private final DeviceRegistry registry;
-    private final HubAuthenticator authenticator;
-    private final FeedbackJournal feedback;
-    private final CloudToDevice cloudToDevice;
-    private final Telemetry telemetry;
-    private final DeviceSessions sessions = new DeviceSessions();
-    private final FaultRules faultRules = new FaultRules(sessions);
-    private final HubTrust trust;
+    /** The hub's owners (registry, C2D, telemetry, sessions, faults, ...); this class is their facade. */
     private final HubContext context;
     private final List<Adapter> adapters = new ArrayList<>();
     private final ScheduledExecutorService timer;
@@ -70,39 +57,16 @@ public final class FakeIotHub implements AutoCloseable {
     private FakeIotHub(Builder settings) {
         this.settings = settings;
         this.clock = settings.clock;
-        RegistryEvents registryEvents = new RegistryEvents();
-        this.registry = new DeviceRegistry(settings.host, registryEvents);
-        this.authenticator = new HubAuthenticator(settings.host, registry);
-        this.feedback = new FeedbackJournal(clock);
-        this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, sessions, faultRules);
-        this.telemetry = new Telemetry();
-        HubCertificates certificates = HubCertificates.generate(settings.host);
-        this.trust = certificates.trust();
-        this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64, sessions, faultRules,
-                new TelemetryIntake(telemetry, faultRules));
-        wire(registryEvents, cloudToDevice, sessions);
+        this.context = HubContext.create(settings.host, clock,
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight),
+                HubCertificates.generate(settings.host), settings.feedbackBatchWindow);
         HubInternals.register(this, context);
-        this.expiry = CloudToDeviceSpi.of(cloudToDevice)::expireDue;
+        this.expiry = context.cloudToDeviceSpi()::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
             t.setDaemon(true);
             return t;
-        });
-    }
-
-    /** Static, so that no listener refers back to the hub (see {@link HubInternals}). */
-    private static void wire(RegistryEvents registry, CloudToDevice cloudToDevice, DeviceSessions sessions) {
-        registry.onChange(d -> {
-            if (!d.isEnabled()) {
-                sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
-            }
-        });
-        registry.onDelete(d -> {
-            CloudToDeviceSpi.of(cloudToDevice).deviceDeleted(d.deviceId());
-            sessions.forget(d.deviceId());
         });
     }
 
@@ -130,7 +94,7 @@ public final class FakeIotHub implements AutoCloseable {
             return;
         }
         try {
-            httpsPort = startAdapter(new RegistryHttpAdapter(sessions::isConnected), settings.httpsPort, "HTTPS registry");
+            httpsPort = startAdapter(new RegistryHttpAdapter(context.sessions()::isConnected), settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
@@ -177,32 +141,32 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** The connection string of the {@code iothubowner} policy, for the service SDK. */
     public String serviceConnectionString() {
-        return authenticator.serviceConnectionString("iothubowner");
+        return context.authenticator().serviceConnectionString("iothubowner");
     }
 
     /** The connection string of another policy: {@code service}, {@code registryReadWrite}, ... */
     public String serviceConnectionString(String policyName) {
-        return authenticator.serviceConnectionString(policyName);
+        return context.authenticator().serviceConnectionString(policyName);
     }
 
     public DeviceRegistry devices() {
-        return registry;
+        return context.registry();
     }
 
     public CloudToDevice cloudToDevice() {
-        return cloudToDevice;
+        return context.cloudToDevice();
     }
 
     public FeedbackJournal feedback() {
-        return feedback;
+        return context.feedback();
     }
 
     public Telemetry telemetry() {
-        return telemetry;
+        return context.telemetry();
     }
 
     public HubTrust trust() {
-        return trust;
+        return context.certificates().trust();
     }
 
     public HubClock clock() {
@@ -211,12 +175,12 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Fault controls: refuse connects, withhold acks, delay delivery, fail sends, drop connections. */
     public Faults faults() {
-        return faultRules.faults();
+        return context.faultRules().faults();
     }
 
     /** Closes the device's connection now (any transport), as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return sessions.drop(deviceId, Drop.CLEAN, "closed by the hub");
+        return context.sessions().drop(deviceId, Drop.CLEAN, "closed by the hub");
     }
 
     /**
@@ -227,18 +191,18 @@ public final class FakeIotHub implements AutoCloseable {
      * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
      */
     public void reset() {
-        faultRules.faults().clear();
-        sessions.dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
-        registry.clear();
-        cloudToDevice.reset();
-        feedback.reset();
-        telemetry.reset();
+        faults().clear();
+        context.sessions().dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
+        devices().clear();
+        cloudToDevice().reset();
+        feedback().reset();
+        telemetry().reset();
         clock.reset();
     }
 
     /** Whether the device has a live connection (any transport). */
     public boolean isConnected(String deviceId) {
-        return sessions.isConnected(deviceId);
+        return context.sessions().isConnected(deviceId);
     }
 
     /** Stops every listener and closes every connection; fast (no 2-second broker grace period). */

@@ -8,7 +8,9 @@ import io.github.iothubkit.fakehub.c2d.FeedbackOutbox;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.FaultRules;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.registry.RegistryEvents;
 import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
@@ -28,6 +30,33 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
         Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions, FaultRules faultRules,
         TelemetryIntake telemetryIntake) {
+
+    /**
+     * The owners of one hub, wired to each other: a device disabled or deleted loses its session, a
+     * deleted device its queue.
+     */
+    public static HubContext create(String host, HubClock clock, CloudToDevice.Limits limits,
+            HubCertificates certificates, Duration feedbackBatchWindow) {
+        RegistryEvents events = new RegistryEvents();
+        DeviceRegistry registry = new DeviceRegistry(host, events);
+        FeedbackJournal feedback = new FeedbackJournal(clock);
+        DeviceSessions sessions = new DeviceSessions();
+        FaultRules faultRules = new FaultRules(sessions);
+        CloudToDevice cloudToDevice = new CloudToDevice(registry, clock, limits, feedback, sessions, faultRules);
+        Telemetry telemetry = new Telemetry();
+        events.onChange(d -> {
+            if (!d.isEnabled()) {
+                sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
+            }
+        });
+        events.onDelete(d -> {
+            CloudToDeviceSpi.of(cloudToDevice).deviceDeleted(d.deviceId());
+            sessions.forget(d.deviceId());
+        });
+        return new HubContext(host, registry, cloudToDevice, feedback, telemetry, clock,
+                new HubAuthenticator(host, registry), certificates, feedbackBatchWindow, 64, sessions, faultRules,
+                new TelemetryIntake(telemetry, faultRules));
+    }
 
     /** Acks, expiry and deletes for the C2D queues. */
     public CloudToDeviceSpi cloudToDeviceSpi() {
