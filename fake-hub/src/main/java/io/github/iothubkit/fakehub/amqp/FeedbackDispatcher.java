@@ -150,10 +150,6 @@ final class FeedbackDispatcher {
             }
         }
 
-        ProtonSender sender() {
-            return sender;
-        }
-
         /** The link or its connection went away: what it held unsettled is sent again later. */
         void closed() {
             if (!links.remove(this) && unsettled.isEmpty()) {
