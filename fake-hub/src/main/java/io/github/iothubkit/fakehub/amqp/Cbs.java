@@ -50,8 +50,13 @@ final class Cbs {
         this.hub = hub;
     }
 
-    /** Checks a put-token request and, when it is good, records its grant. */
-    Outcome putToken(String operation, String token) {
+    /**
+     * Checks a put-token request and, when it is good, records its grant.
+     *
+     * @param name the request's {@code name}; only used to recover a device id's case when the token's
+     *             {@code sr} was lower-cased (as the service SDKs' token builders do)
+     */
+    Outcome putToken(String operation, String name, String token) {
         if (!"put-token".equalsIgnoreCase(operation == null ? null : operation.strip())) {
             return new Outcome(400, "unsupported CBS operation '" + operation + "'; the fake hub only knows put-token");
         }
@@ -74,7 +79,12 @@ final class Cbs {
                 return refused("token is for a module ('" + parsed.resource() + "'); the fake hub has no modules");
             }
             kind = Kind.DEVICE;
-            result = hub.authenticator().authenticateDevice(device.group(1), token);
+            String id = device.group(1);
+            Matcher named = name == null ? null : DEVICE.matcher(resourcePath(name));
+            if (named != null && named.matches() && named.group(1).equalsIgnoreCase(id)) {
+                id = named.group(1);
+            }
+            result = hub.authenticator().authenticateDevice(id, token);
         } else {
             kind = Kind.SERVICE;
             result = hub.authenticator().authenticateService(token, Permission.SERVICE_CONNECT);

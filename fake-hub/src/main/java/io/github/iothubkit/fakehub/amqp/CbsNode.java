@@ -53,8 +53,9 @@ final class CbsNode {
     private void onRequest(ProtonReceiver link, ProtonDelivery delivery, Message request) {
         Map<?, ?> app = request.getApplicationProperties() == null ? Map.of()
                 : request.getApplicationProperties().getValue();
-        // type, name and expiration are not needed: the token names its audience and expiry itself
-        Cbs.Outcome outcome = cbs.putToken(text(property(app, "operation")), text(body(request.getBody())));
+        // type and expiration are not needed: the token names its audience and expiry itself
+        Cbs.Outcome outcome = cbs.putToken(text(property(app, "operation")), text(property(app, "name")),
+                text(body(request.getBody())));
         AmqpConnection.settle(delivery, Accepted.getInstance());
         reply(request, link.getSession(), outcome);
     }
