@@ -154,6 +154,18 @@ final class AmqpConnection {
         }
     }
 
+    /**
+     * For an outgoing delivery: settles once the receiver gave an outcome. A receiver in rcv-settle-mode
+     * {@code second} (the Event Hubs clients) waits for the sender to settle first; the default
+     * auto-settle would only settle after the receiver did, and both would wait forever. proton-j
+     * tells the receiver of a sender's settlement only along with a local state: the outcome, echoed.
+     */
+    static void settleOnOutcome(ProtonDelivery delivery) {
+        if (delivery.getRemoteState() != null && !delivery.isSettled()) {
+            delivery.disposition(delivery.getRemoteState(), true);
+        }
+    }
+
     /** A bug of ours must cost one message, never the connection. */
     static void guard(ProtonDelivery delivery, Runnable work) {
         try {

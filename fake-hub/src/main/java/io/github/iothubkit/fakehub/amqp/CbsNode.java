@@ -76,7 +76,7 @@ final class CbsNode {
         properties.put("status-code", outcome.status()); // an AMQP int: Java ignores a long, uamqp needs an int
         properties.put("status-description", outcome.description());
         reply.setApplicationProperties(new ApplicationProperties(properties));
-        replyLink.send(reply);
+        replyLink.send(reply, AmqpConnection::settleOnOutcome);
     }
 
     /** The link named by reply-to (as its target or source address), else a $cbs link, same session first. */

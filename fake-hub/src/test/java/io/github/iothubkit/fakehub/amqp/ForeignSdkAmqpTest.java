@@ -259,7 +259,140 @@ class ForeignSdkAmqpTest {
         }
     }
 
+    static Object[][] c2dIdsAndAcks() {
+        UUID uuid = UUID.randomUUID();
+        return new Object[][] {
+            {uuid, uuid.toString(), Symbol.valueOf("full"), AckMode.FULL},
+            {UnsignedLong.valueOf(77), "77", bin("negative"), AckMode.NEGATIVE},
+            {bin("bin-id"), "bin-id", "PositiveOnly", AckMode.POSITIVE},
+            {"string-id", "string-id", bin("none"), AckMode.NONE}};
+    }
+
+    /**
+     * Message ids of every AMQP id type (Java and Node send uuid or string, uamqp string) are recorded as
+     * text; {@code iothub-ack} arrives as string (Node, uamqp), symbol or binary (pyamqp bytes).
+     */
+    @ParameterizedTest
+    @MethodSource("c2dIdsAndAcks")
+    void c2dMessageIdsOfAnyTypeAndAckAsStringSymbolOrBinary(Object messageId, String asText, Object ack,
+            AckMode expected) {
+        hub.devices().create("dev-ids");
+        try (RawAmqp client = RawAmqp.connect(hub, "ANONYMOUS", null)) {
+            Session session = client.session();
+            assertThat(putToken(client, session, UUID.randomUUID(), "cbs", nodeStyleProperties())
+                    .getApplicationProperties().getValue()).containsEntry("status-code", 200);
+            Sender c2d = client.sender(session, "c2d", null, "/messages/devicebound", SenderSettleMode.UNSETTLED);
+            Message message = c2dMessage("/devices/dev-ids/messages/devicebound");
+            message.setMessageId(messageId);
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("iothub-ack", ack);
+            props.put("other", "v");
+            message.setApplicationProperties(new ApplicationProperties(props));
+
+            assertThat(client.send(c2d, message)).isInstanceOf(Accepted.class);
+
+            C2dMessage queued = hub.cloudToDevice().find(asText).orElseThrow().message();
+            assertThat(queued.ack()).isEqualTo(expected);
+            assertThat(queued.properties()).containsExactly(Map.entry("other", "v"));
+        }
+    }
+
+    /** A feedback receiver that asks for pre-settled delivery gets each batch once, already settled. */
+    @Test
+    void aPreSettledFeedbackReceiverGetsSettledBatchesThatAreNotSentAgain() {
+        hub.devices().create("dev-fb1");
+        try (RawAmqp client = authorized("ANONYMOUS")) {
+            Session session = client.session();
+            Receiver feedback = client.receiver(session, "fb", "/messages/servicebound/feedback", null,
+                    SenderSettleMode.SETTLED, ReceiverSettleMode.FIRST, 10);
+            sendAndComplete("dev-fb1", "m-presettled");
+
+            RawAmqp.Received batch = client.receive(feedback);
+
+            assertThat(batch.delivery().remotelySettled()).isTrue();
+            assertThat(batch.dataText()).contains("m-presettled");
+            assertThat(hub.feedback().pending()).isZero();
+        }
+    }
+
+    /** rcv-settle-mode second (the Event Hubs clients' choice): the hub settles after the receiver's outcome. */
+    @Test
+    void aSecondModeFeedbackReceiverIsSettledByTheHubAfterItsDisposition() {
+        hub.devices().create("dev-fb2");
+        try (RawAmqp client = authorized(null)) {
+            Session session = client.session();
+            Receiver feedback = client.receiver(session, "fb", "/messages/servicebound/feedback", null,
+                    SenderSettleMode.UNSETTLED, ReceiverSettleMode.SECOND, 10);
+            sendAndComplete("dev-fb2", "m-second");
+            RawAmqp.Received batch = client.receive(feedback);
+            assertThat(batch.delivery().remotelySettled()).isFalse();
+
+            batch.delivery().disposition(Accepted.getInstance());
+            client.pumpUntil(() -> batch.delivery().remotelySettled(), "the hub's settlement");
+            batch.delivery().settle();
+
+            assertThat(client.pump(Duration.ZERO)).isTrue();
+            assertThat(hub.feedback().pending()).isZero();
+        }
+    }
+
+    /** Ending a session (no detach of its links) gives back the batches its feedback link held unsettled. */
+    @Test
+    void endingASessionReturnsItsUnsettledFeedbackToOtherReceivers() {
+        hub.devices().create("dev-fb3");
+        try (RawAmqp first = authorized("ANONYMOUS"); RawAmqp second = authorized(null)) {
+            Session doomed = first.session();
+            Receiver firstLink = first.receiver(doomed, "fb", "/messages/servicebound/feedback", null,
+                    SenderSettleMode.UNSETTLED, ReceiverSettleMode.FIRST, 10);
+            sendAndComplete("dev-fb3", "m-orphan");
+            assertThat(first.receive(firstLink).dataText()).contains("m-orphan");
+            Receiver secondLink = second.receiver(second.session(), "fb", "/messages/servicebound/feedback", null,
+                    SenderSettleMode.UNSETTLED, ReceiverSettleMode.FIRST, 10);
+
+            doomed.close();
+            first.pumpUntil(() -> doomed.getRemoteState() == org.apache.qpid.proton.engine.EndpointState.CLOSED,
+                    "session end");
+
+            assertThat(second.receive(secondLink).dataText()).contains("m-orphan");
+        }
+    }
+
+    /** Many sessions and many links on one connection (Java uses two sessions, Node one, uamqp one per link). */
+    @Test
+    void manySessionsAndLinksOnOneConnectionAllWork() {
+        hub.devices().create("dev-many");
+        try (RawAmqp client = authorized("ANONYMOUS")) {
+            List<Sender> senders = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                Session session = client.session();
+                for (int l = 0; l < 8; l++) {
+                    senders.add(client.sender(session, "c2d-" + s + "-" + l, null, "/messages/devicebound",
+                            SenderSettleMode.UNSETTLED));
+                }
+            }
+            for (Sender sender : senders) {
+                assertThat(client.send(sender, c2dMessage("/devices/dev-many/messages/devicebound")))
+                        .isInstanceOf(Accepted.class);
+            }
+            assertThat(hub.cloudToDevice().queued("dev-many")).hasSize(32);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    /** A connection (with SASL {@code mechanism}, or none) whose service token was accepted. */
+    private static RawAmqp authorized(String mechanism) {
+        RawAmqp client = RawAmqp.connect(hub, mechanism, null);
+        Message reply = putToken(client, client.session(), UUID.randomUUID(), "cbs", nodeStyleProperties());
+        assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
+        return client;
+    }
+
+    /** Queues a full-ack message for the device, which takes and completes it: Success feedback. */
+    private static void sendAndComplete(String deviceId, String messageId) {
+        hub.cloudToDevice().send(deviceId, C2dMessage.of("x").messageId(messageId).ack(AckMode.FULL));
+        completeOnDevice(deviceId);
+    }
 
     private static Map<String, Object> nodeStyleProperties() {
         return Map.of("operation", "put-token", "type", "servicebus.windows.net:sastoken", "name", hub.host());
