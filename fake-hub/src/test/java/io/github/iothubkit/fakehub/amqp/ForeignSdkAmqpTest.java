@@ -24,9 +24,14 @@ import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
@@ -81,7 +86,7 @@ class ForeignSdkAmqpTest {
      * Node ({@code azure-iothub} 1.16 {@code amqp.ts}, {@code amqp_cbs.ts}, {@code amqp_message.ts}): no SASL,
      * put-token with a string message-id, {@code name} = the token's sr; C2D with a uuid message-id,
      * {@code iothub-ack} 'full', numbers as AMQP long, {@code IoThub-status} as int, an absolute expiry,
-     * a Data body; feedback from {@code /messages/serviceBound/feedback} (capital B) in rhea's mixed mode.
+     * message annotations ({@code iothub-interface-id}, {@code dt-subject}), a Data body; feedback from {@code /messages/serviceBound/feedback} (capital B) in rhea's mixed mode.
      */
     @Test
     void nodeServiceClientWithoutSaslIsAuthorizedByCbsAndSendsC2dAndGetsFeedback() {
@@ -105,6 +110,8 @@ class ForeignSdkAmqpTest {
             props.put("count", 42L);
             props.put("IoThub-status", 7);
             message.setApplicationProperties(new ApplicationProperties(props));
+            message.setMessageAnnotations(new MessageAnnotations(
+                    Map.of(Symbol.valueOf("iothub-interface-id"), "urn:x", Symbol.valueOf("dt-subject"), "c1")));
             assertThat(node.send(c2d, message)).isInstanceOf(Accepted.class);
 
             C2dRecord record = hub.cloudToDevice().find(c2dId.toString()).orElseThrow();
@@ -119,6 +126,41 @@ class ForeignSdkAmqpTest {
             assertThat(batch.delivery().remotelySettled()).as("unsettled: the receiver settles").isFalse();
             assertThat(batch.dataText()).contains(c2dId.toString(), "\"statusCode\":\"Success\"");
             node.settle(batch.delivery(), Accepted.getInstance());
+        }
+    }
+
+    /**
+     * rhea pipelines: the AMQP header, Open, Begin, both CBS attaches and the put-token leave in one go,
+     * before the hub's header arrived. Without SASL the hub must take all of it from its first read.
+     */
+    @Test
+    void nodePipelinesHeaderOpenBeginAttachesAndPutTokenWithoutSasl() {
+        try (RawAmqp node = RawAmqp.opening(hub, null, null)) {
+            Session session = node.connection.session();
+            session.open();
+            Receiver replies = session.receiver("cbs-receiver");
+            Sender requests = session.sender("cbs-sender");
+            for (Link link : List.of(replies, requests)) {
+                Source source = new Source();
+                source.setAddress(link == replies ? "$cbs" : null);
+                Target target = new Target();
+                target.setAddress(link == requests ? "$cbs" : null);
+                link.setSource(source);
+                link.setTarget(target);
+                link.open();
+            }
+            replies.flow(100);
+            Message request = cbsRequest(UUID.randomUUID().toString(), "cbs", nodeStyleProperties(),
+                    AmqpWire.serviceToken(hub));
+            byte[] buffer = new byte[4096];
+            org.apache.qpid.proton.engine.Delivery delivery = requests.delivery(new byte[] {0});
+            requests.send(buffer, 0, request.encode(buffer, 0, buffer.length)); // queued until credit comes
+            requests.advance();
+
+            RawAmqp.Received reply = node.receive(replies);
+
+            assertThat(reply.message().getApplicationProperties().getValue()).containsEntry("status-code", 200);
+            node.pumpUntil(() -> delivery.getRemoteState() instanceof Accepted, "the request's outcome");
         }
     }
 
@@ -255,7 +297,7 @@ class ForeignSdkAmqpTest {
 
             assertThat(client.pump(Duration.ofSeconds(3))).as("socket still open").isTrue();
             assertThat(client.transport.getCondition()).as("no local idle timeout").isNull();
-            assertThat(client.connection.getRemoteState()).isEqualTo(org.apache.qpid.proton.engine.EndpointState.ACTIVE);
+            assertThat(client.connection.getRemoteState()).isEqualTo(EndpointState.ACTIVE);
         }
     }
 
@@ -350,7 +392,7 @@ class ForeignSdkAmqpTest {
                     SenderSettleMode.UNSETTLED, ReceiverSettleMode.FIRST, 10);
 
             doomed.close();
-            first.pumpUntil(() -> doomed.getRemoteState() == org.apache.qpid.proton.engine.EndpointState.CLOSED,
+            first.pumpUntil(() -> doomed.getRemoteState() == EndpointState.CLOSED,
                     "session end");
 
             assertThat(second.receive(secondLink).dataText()).contains("m-orphan");

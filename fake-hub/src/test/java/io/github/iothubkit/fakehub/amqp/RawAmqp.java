@@ -55,6 +55,13 @@ final class RawAmqp implements AutoCloseable {
 
     /** Connects; {@code mechanism} null means no SASL layer (the plain AMQP header first). */
     static RawAmqp connect(FakeIotHub hub, String mechanism, Duration idleTimeout) {
+        RawAmqp raw = opening(hub, mechanism, idleTimeout);
+        raw.pumpUntil(() -> raw.connection.getRemoteState() == EndpointState.ACTIVE, "connection open");
+        return raw;
+    }
+
+    /** TLS is up and the Open is queued, but nothing is sent yet: what follows is pipelined with it. */
+    static RawAmqp opening(FakeIotHub hub, String mechanism, Duration idleTimeout) {
         try {
             SSLSocket socket = (SSLSocket) hub.trust().sslContext().getSocketFactory().createSocket(hub.host(),
                     hub.amqpsPort());
@@ -76,7 +83,6 @@ final class RawAmqp implements AutoCloseable {
             raw.connection.setContainer("raw-" + System.nanoTime());
             raw.connection.setHostname(hub.host());
             raw.connection.open();
-            raw.pumpUntil(() -> raw.connection.getRemoteState() == EndpointState.ACTIVE, "connection open");
             return raw;
         } catch (IOException e) {
             throw new AssertionError(e);
