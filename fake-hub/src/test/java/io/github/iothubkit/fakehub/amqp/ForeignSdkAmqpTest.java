@@ -21,11 +21,13 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the Node.js ({@code azure-iothub} on rhea) and Python ({@code azure-iot-hub} on uamqp; pyamqp)
@@ -286,6 +290,58 @@ class ForeignSdkAmqpTest {
             Message reply = exchange(client, session, request);
 
             assertThat(reply.getCorrelationId()).isEqualTo(new Binary(new byte[] {1, 2, 3}));
+        }
+    }
+
+    /**
+     * Every way in: no SASL (Node), ANONYMOUS (Java, uamqp, pyamqp), PLAIN (documented device-style auth),
+     * EXTERNAL, MSSBCBS (Microsoft.Azure.Amqp); the hub never reads SASL credentials, CBS decides.
+     */
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"ANONYMOUS", "PLAIN", "EXTERNAL", "MSSBCBS"})
+    void everySaslMechanismOrNoneLetsTheClientInAndCbsDecides(String mechanism) {
+        hub.devices().create("dev-sasl");
+        try (RawAmqp client = authorized(mechanism)) {
+            Sender c2d = client.sender(client.session(), "c2d", null, "/messages/devicebound",
+                    SenderSettleMode.UNSETTLED);
+            assertThat(client.send(c2d, c2dMessage("/devices/dev-sasl/messages/devicebound")))
+                    .isInstanceOf(Accepted.class);
+        }
+    }
+
+    /** Keep-alive empty frames from the client (uamqp and pyamqp send them on their own schedule) are harmless. */
+    @Test
+    void emptyFramesFromTheClientAreIgnored() {
+        try (RawAmqp client = RawAmqp.connect(hub, null, null)) {
+            byte[] emptyFrame = {0, 0, 0, 8, 2, 0, 0, 0};
+            for (int i = 0; i < 3; i++) {
+                client.writeRaw(emptyFrame);
+            }
+            Message reply = putToken(client, client.session(), "after-empty-frames", "cbs", nodeStyleProperties());
+
+            assertThat(reply.getApplicationProperties().getValue()).containsEntry("status-code", 200);
+        }
+    }
+
+    /**
+     * A body in AmqpSequence sections: no SDK sends one, and it has no byte form for the device, so it is
+     * Rejected with amqp:invalid-field (what the real hub does is unverified); the link keeps working.
+     */
+    @Test
+    void anAmqpSequenceBodyIsRejectedAndTheLinkLives() {
+        hub.devices().create("dev-seq");
+        try (RawAmqp client = authorized("ANONYMOUS")) {
+            Sender c2d = client.sender(client.session(), "c2d", null, "/messages/devicebound",
+                    SenderSettleMode.UNSETTLED);
+            Message sequence = c2dMessage("/devices/dev-seq/messages/devicebound");
+            sequence.setBody(new AmqpSequence(List.of("a", "b")));
+
+            assertThat(client.send(c2d, sequence)).isInstanceOfSatisfying(
+                    Rejected.class, r -> assertThat(
+                            (Object) r.getError().getCondition()).isEqualTo(Symbol.valueOf("amqp:invalid-field")));
+            assertThat(client.send(c2d, c2dMessage("/devices/dev-seq/messages/devicebound")))
+                    .isInstanceOf(Accepted.class);
         }
     }
 

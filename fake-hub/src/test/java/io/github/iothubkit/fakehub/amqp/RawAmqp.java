@@ -193,6 +193,17 @@ final class RawAmqp implements AutoCloseable {
         pump(Duration.ZERO);
     }
 
+    /** Writes bytes between frames, after all pending output (an empty frame, say, which proton-j never sends unasked). */
+    void writeRaw(byte[] bytes) {
+        pump(Duration.ZERO);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Pumps until {@code condition} holds; fails after {@link #TIMEOUT}. */
     void pumpUntil(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
