@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.amqp;
 
+import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import java.util.ArrayList;
@@ -114,9 +115,12 @@ final class NodeTable {
         /** A service policy with ServiceConnect ({@code /messages/devicebound}, feedback). */
         Access SERVICE = (grants, params) -> grants.service().isPresent();
 
-        /** A grant for the device named by the template parameter {@code param}. */
+        /** A grant for the device named by the (percent-encoded) template parameter {@code param}. */
         static Access device(String param) {
-            return (grants, params) -> grants.device(params.get(param)).isPresent();
+            return (grants, params) -> {
+                String id = params.get(param) == null ? null : PercentDecoding.decodeOrNull(params.get(param));
+                return id != null && grants.device(id).isPresent();
+            };
         }
 
         boolean granted(Cbs grants, Map<String, String> params);

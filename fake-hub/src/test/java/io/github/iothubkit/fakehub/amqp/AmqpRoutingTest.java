@@ -82,9 +82,14 @@ class AmqpRoutingTest {
         assertThat(cbs.device("Dev-A").orElseThrow().expiry()).isEqualTo(Instant.ofEpochSecond(in1h.getEpochSecond()));
         assertThat(cbs.device("dev-a")).isEmpty();
 
+        Map<String, String> encoded = Map.of("id", "Dev%2DA");
+        assertThat(NodeTable.Access.device("id").granted(cbs, encoded)).as("the address's id is decoded").isTrue();
+        assertThat(NodeTable.Access.device("id").granted(cbs, Map.of("id", "dev-a"))).isFalse();
+
         context.clock().set(in1h.plusSeconds(1));
         assertThat(cbs.device("Dev-A")).as("expired with its token").isEmpty();
         assertThat(cbs.service()).isPresent();
+        assertThat(NodeTable.Access.device("id").granted(cbs, encoded)).isFalse();
     }
 
     @Test
