@@ -74,7 +74,7 @@ final class Cbs {
         Matcher device = DEVICE.matcher(resource);
         HubAuthenticator.Result result;
         Kind kind;
-        if (device.matches() && parsed.keyName() == null) {
+        if (device.matches()) { // the device's own key, or a policy with DeviceConnect (skn)
             if (device.group(2) != null) {
                 return refused("token is for a module ('" + parsed.resource() + "'); the fake hub has no modules");
             }

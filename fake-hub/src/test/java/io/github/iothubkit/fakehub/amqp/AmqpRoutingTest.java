@@ -76,7 +76,15 @@ class AmqpRoutingTest {
         assertThat(cbs.putToken("PUT-TOKEN", "https://" + HOST, SasToken.create(HOST, "iothubowner", policyKey, in2h))
                 .status()).isEqualTo(200);
 
-        assertThat(cbs.grants()).containsOnlyKeys(HOST, HOST + "/devices/dev-a");
+        String deviceKey = context.authenticator().policy("device").orElseThrow().primaryKey();
+        context.registry().create("dev-c");
+        assertThat(cbs.putToken("put-token", null, SasToken.create(HOST + "/devices/dev-c", "device", deviceKey, in1h))
+                .status()).as("a device policy token").isEqualTo(200);
+        assertThat(cbs.putToken("put-token", null, SasToken.create(HOST, "device", deviceKey, in1h)).status())
+                .as("the device policy is no service policy").isEqualTo(401);
+
+        assertThat(cbs.grants()).containsOnlyKeys(HOST, HOST + "/devices/dev-a", HOST + "/devices/dev-c");
+        assertThat(cbs.device("dev-c")).isPresent();
         assertThat(cbs.grants().get(HOST)).isEqualTo(new Cbs.Grant(HOST, Cbs.Kind.SERVICE, "iothubowner",
                 Instant.ofEpochSecond(in2h.getEpochSecond())));
         assertThat(cbs.device("Dev-A").orElseThrow().expiry()).isEqualTo(Instant.ofEpochSecond(in1h.getEpochSecond()));
