@@ -86,6 +86,24 @@ class ForeignSdkAmqpTest {
         }
     }
 
+    /** Garbage after a plain AMQP header costs that connection only; the hub serves the next client. */
+    @Test
+    void garbageAfterAPlainAmqpHeaderClosesOnlyThatConnection() throws Exception {
+        try (SSLSocket tls = (SSLSocket) hub.trust().sslContext().getSocketFactory().createSocket(hub.host(),
+                hub.amqpsPort())) {
+            tls.setSoTimeout(10_000);
+            tls.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0});
+            tls.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            byte[] all = tls.getInputStream().readAllBytes(); // returns at end of stream: the hub closed
+
+            assertThat(all).startsWith('A', 'M', 'Q', 'P', 0, 1, 0, 0);
+        }
+        try (RawAmqp next = authorized(null)) {
+            assertThat(next.connection.getRemoteState()).isEqualTo(EndpointState.ACTIVE);
+        }
+    }
+
     /**
      * Node ({@code azure-iothub} 1.16 {@code amqp.ts}, {@code amqp_cbs.ts}, {@code amqp_message.ts}): no SASL,
      * put-token with a string message-id, {@code name} = the token's sr; C2D with a uuid message-id,
