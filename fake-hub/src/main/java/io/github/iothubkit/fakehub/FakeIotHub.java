@@ -8,6 +8,7 @@ import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
@@ -67,10 +68,10 @@ public final class FakeIotHub implements AutoCloseable {
         this.clock = settings.clock;
         this.registry = new DeviceRegistry(settings.host);
         this.authenticator = new HubAuthenticator(settings.host, registry);
-        this.feedback = new FeedbackJournal(clock);
+        this.feedback = new FeedbackJournal(clock, settings.retention);
         this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
-        this.telemetry = new Telemetry();
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
+        this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
@@ -252,6 +253,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
 
@@ -326,6 +328,22 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many finished items each history keeps: C2D messages with a final outcome, feedback records,
+         * telemetry messages (default 100,000). Older ones are dropped, so a long-running hub does not grow;
+         * queued and in-flight C2D messages are always kept. An assertion on a dropped item says so.
+         */
+        public Builder historyLimit(int items) {
+            this.retention = retention.withMaxCount(items);
+            return this;
+        }
+
+        /** Also drops finished history items older than {@code age} by the hub's clock (default: no age limit). */
+        public Builder historyMaxAge(Duration age) {
+            this.retention = retention.withMaxAge(Objects.requireNonNull(age, "age"));
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -383,6 +401,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.clock = clock;
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
+            b.retention = retention;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }
