@@ -328,17 +328,13 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
-        /**
-         * How many finished items each history keeps: C2D messages with a final outcome, feedback records,
-         * telemetry messages (default 100,000). Older ones are dropped, so a long-running hub does not grow;
-         * queued and in-flight C2D messages are always kept. An assertion on a dropped item says so.
-         */
+        /** How many finished C2D messages, feedback records and telemetry messages are kept (default 100,000). */
         public Builder historyLimit(int items) {
             this.retention = retention.withMaxCount(items);
             return this;
         }
 
-        /** Also drops finished history items older than {@code age} by the hub's clock (default: no age limit). */
+        /** Also drops those finished longer than {@code age} ago by the hub's clock (default: no age limit). */
         public Builder historyMaxAge(Duration age) {
             this.retention = retention.withMaxAge(Objects.requireNonNull(age, "age"));
             return this;
