@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class C2dHistory {
 
-    static final String ITEMS = "C2D messages";
+    static final String ITEMS = "finished C2D messages";
 
     private final HubClock clock;
     private final Retention retention;

@@ -46,8 +46,8 @@ public record Retention(int maxCount, Duration maxAge) {
                 || maxAge != null && oldestFinished.plus(maxAge).isBefore(Objects.requireNonNull(now, "now"));
     }
 
-    /** In words, for failure messages: "the last 100000 finished messages (and none older than PT1H)". */
+    /** In words, for failure messages: "the last 100000 finished C2D messages, none older than PT1H". */
     public String describe(String items) {
-        return "the last " + maxCount + " finished " + items + (maxAge == null ? "" : ", none older than " + maxAge);
+        return "the last " + maxCount + " " + items + (maxAge == null ? "" : ", none older than " + maxAge);
     }
 }

@@ -59,7 +59,7 @@ class RetentionAssertionsTest {
                 .contains("Feedback for that message id: retention dropped it from the history",
                         "as for the C2D message, retention dropped it from the history");
         assertThat(failure(() -> assertThat(hub).device("dev").receivedC2d().isNotEmpty()))
-                .contains("Retention dropped 1 older C2D messages");
+                .contains("Retention dropped 1 older finished C2D messages");
     }
 
     @Test

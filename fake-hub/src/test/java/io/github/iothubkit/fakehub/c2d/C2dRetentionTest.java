@@ -57,7 +57,7 @@ class C2dRetentionTest {
         assertThat(c2d.queued("idle")).hasSize(5);
         assertThat(c2d.explainMissing("m0")).contains("retention dropped it", "the last 3 finished C2D messages",
                 "has dropped 7 so far");
-        assertThat(c2d.retentionNote()).contains("Retention dropped 7 older C2D messages");
+        assertThat(c2d.retentionNote()).contains("Retention dropped 7 older finished C2D messages");
     }
 
     @Test

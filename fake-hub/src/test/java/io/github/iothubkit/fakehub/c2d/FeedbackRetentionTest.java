@@ -38,8 +38,8 @@ class FeedbackRetentionTest {
         assertThat(journal.await("b", FeedbackStatus.SUCCESS, Duration.ZERO).originalMessageId()).isEqualTo("b");
         assertThatThrownBy(() -> journal.await("a", FeedbackStatus.SUCCESS, Duration.ZERO))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("retention dropped it from the history (the hub keeps the last 1 finished"
-                        + " feedback records and has dropped 1 so far)");
+                .hasMessageContaining("retention dropped it from the history (the hub keeps the last 1 feedback records"
+                        + " and has dropped 1 so far)");
         assertThat(journal.droppedNote("never")).contains("it is not in the history");
         journal.reset();
         assertThat(journal.droppedNote("a")).isEmpty();

@@ -33,7 +33,7 @@ class TelemetryRetentionTest {
         assertThatThrownBy(() -> telemetry.await("dev1", 5, Duration.ZERO)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("received 2")
                 .hasMessageContaining("Retention dropped 3 older messages of this device from the history (the hub"
-                        + " keeps the last 3 finished telemetry messages)");
+                        + " keeps the last 3 telemetry messages)");
         assertThat(telemetry.droppedNote("dev2")).isEmpty();
         telemetry.reset();
         assertThat(telemetry.droppedNote("dev1")).isEmpty();
