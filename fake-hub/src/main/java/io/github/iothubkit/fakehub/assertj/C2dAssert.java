@@ -63,7 +63,7 @@ public final class C2dAssert {
         List<C2dRecord> closest = all.stream()
                 .sorted(Comparator.comparingInt((C2dRecord r) -> distance(messageId, r.messageId())))
                 .limit(NearMiss.SHOWN).toList();
-        String which = hub.cloudToDevice().retentionNote().isEmpty() ? " sent: " : " still in the history: ";
+        String which = hub.cloudToDevice().droppedNote().isEmpty() ? " sent: " : " still in the history: ";
         return "Closest ids of the " + all.size() + which + closest.stream()
                 .map(r -> "'" + r.messageId() + "' (" + r.deviceId() + ", " + r.outcome() + ")")
                 .collect(Collectors.joining(", ")) + ".";

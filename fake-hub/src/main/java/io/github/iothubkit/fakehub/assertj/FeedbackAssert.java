@@ -41,8 +41,9 @@ public final class FeedbackAssert {
                 : "its feedback is " + mine.stream().map(r -> r.status().wireName()).collect(Collectors.joining(", "));
         Optional<C2dRecord> sent = hub.cloudToDevice().find(messageId);
         if (sent.isEmpty()) {
-            return feedback + hub.feedback().droppedNote(messageId) + ", and as for the C2D message, "
-                    + hub.cloudToDevice().explainMissing(messageId) + ".";
+            return feedback + hub.feedback().droppedNote(messageId) + (hub.cloudToDevice().droppedNote().isEmpty()
+                    ? ", and no C2D message with that id was sent."
+                    : ". As for the C2D message, " + hub.cloudToDevice().explainMissing(messageId) + ".");
         }
         C2dRecord r = sent.get();
         String ack = r.message().ack().wireName();

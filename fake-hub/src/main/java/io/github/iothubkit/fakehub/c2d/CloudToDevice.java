@@ -152,7 +152,7 @@ public final class CloudToDevice {
     }
 
     /** Empty unless retention dropped finished messages from the history; then a sentence that says so. */
-    public String retentionNote() {
+    public String droppedNote() {
         return history.note();
     }
 

@@ -57,7 +57,7 @@ class RetentionAssertionsTest {
         assertThat(hub).feedback("second").hasStatus(FeedbackStatus.PURGED).now();
         assertThat(failure(() -> assertThat(hub).feedback("first").hasStatus(FeedbackStatus.PURGED).now()))
                 .contains("Feedback for that message id: retention dropped it from the history",
-                        "as for the C2D message, retention dropped it from the history");
+                        "As for the C2D message, retention dropped it from the history");
         assertThat(failure(() -> assertThat(hub).device("dev").receivedC2d().isNotEmpty()))
                 .contains("Retention dropped 1 older finished C2D messages");
     }

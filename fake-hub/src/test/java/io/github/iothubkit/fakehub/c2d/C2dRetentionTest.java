@@ -57,7 +57,7 @@ class C2dRetentionTest {
         assertThat(c2d.queued("idle")).hasSize(5);
         assertThat(c2d.explainMissing("m0")).contains("retention dropped it", "the last 3 finished C2D messages",
                 "has dropped 7 so far");
-        assertThat(c2d.retentionNote()).contains("Retention dropped 7 older finished C2D messages");
+        assertThat(c2d.droppedNote()).contains("Retention dropped 7 older finished C2D messages");
     }
 
     @Test
@@ -98,7 +98,7 @@ class C2dRetentionTest {
     void anIdThatWasNeverSentIsToldApartFromADroppedOne() {
         CloudToDevice c2d = hub(new Retention(1, null));
         assertThat(c2d.explainMissing("nope")).isEqualTo("no message with that id was sent");
-        assertThat(c2d.retentionNote()).isEmpty();
+        assertThat(c2d.droppedNote()).isEmpty();
         sendAndComplete(c2d, "a");
         sendAndComplete(c2d, "b");
         assertThat(c2d.explainMissing("nope")).contains("it is not in the history", "may have been one of them");

@@ -55,7 +55,11 @@ class C2dSoakTest {
     void heapPlateausWhileMessagesFlowWithoutReset() throws Exception {
         FakeIotHub.Builder builder = FakeIotHub.builder().autoHost().mqttPort(0).amqpPort(0);
         if (!LIMIT.equals("default")) {
-            builder.historyLimit(Integer.parseInt(LIMIT));
+            int limit = Integer.parseInt(LIMIT);
+            if (limit < 2 * DEVICES * WINDOW) { // the sender awaits messages a window back, so they must still be kept
+                throw new IllegalArgumentException("soak.historyLimit must be at least " + 2 * DEVICES * WINDOW);
+            }
+            builder.historyLimit(limit);
         }
         List<Mqtt3AsyncClient> devices = new ArrayList<>();
         AtomicLong received = new AtomicLong();
