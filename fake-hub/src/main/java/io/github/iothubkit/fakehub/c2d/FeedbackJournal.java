@@ -51,13 +51,10 @@ public final class FeedbackJournal {
      */
     public FeedbackRecord await(String originalMessageId, FeedbackStatus status, Duration timeout) {
         synchronized (this) {
-            return Monitors.await(this, timeout, () -> {
-                all.prune(clock.now());
-                return find(originalMessageId, status);
-            },
+            return Monitors.await(this, timeout, () -> find(originalMessageId, status),
                     () -> "Expected feedback " + status.wireName() + " for message '" + originalMessageId + "' within "
-                    + timeout.toMillis() + " ms, but the feedback so far is " + describe(all.items(clock.now()))
-                    + droppedNote(originalMessageId), "feedback");
+                            + timeout.toMillis() + " ms, but the feedback so far is " + describe(all.items(clock.now()))
+                            + droppedNote(originalMessageId), "feedback");
         }
     }
 
@@ -71,6 +68,7 @@ public final class FeedbackJournal {
     }
 
     private FeedbackRecord find(String originalMessageId, FeedbackStatus status) {
+        all.prune(clock.now()); // the age limit holds for a wait too
         for (FeedbackRecord r : all.view()) {
             if (r.status() == status && r.originalMessageId().equals(originalMessageId)) {
                 return r;
