@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryHttpAdapter implements Adapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpAdapter.class);
+    /** Above every packet the MQTT and AMQP listeners accept, so they, not the WebSocket layer, refuse. */
+    static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
 
     private final Predicate<String> connected;
     private final Map<String, Map<String, WebSocketTransport>> webSockets = FrontDoor.newRoutes();
@@ -66,7 +68,10 @@ public final class RegistryHttpAdapter implements Adapter {
                 .setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(16 * 1024) // device ids percent-encoded three times over still fit
                 .setMaxHeaderSize(32 * 1024)
-                .setWebSocketSubProtocols(FrontDoor.subprotocols(webSockets));
+                .setWebSocketSubProtocols(FrontDoor.subprotocols(webSockets))
+                // Paho sends each MQTT packet as one frame: the transports' own limits (256 KB telemetry) decide
+                .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
+                .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME);
         FrontDoor door = new FrontDoor(webSockets, request -> serve(vertx, handler, request),
                 refused -> refuse(refused, hub));
         HttpServer server = vertx.createHttpServer(options).requestHandler(door::handle);

@@ -18,6 +18,7 @@ import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -64,12 +65,17 @@ class WebSocketTransportsAcceptanceTest {
             com.microsoft.azure.sdk.iot.device.Message event = new com.microsoft.azure.sdk.iot.device.Message("{\"t\":1}");
             event.setMessageId("ws-t1");
             client.sendEvent(event);
-            TelemetryMessage got = hub.telemetry().await("ws-mqtt-dev", 1, WAIT).get(0);
+            // Paho sends a packet as one WebSocket frame: near IoT Hub's 256 KB limit it is far above Vert.x's default
+            String large = "x".repeat(250 * 1024);
+            client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message(large));
+            List<TelemetryMessage> all = hub.telemetry().await("ws-mqtt-dev", 2, WAIT);
+            TelemetryMessage got = all.get(0);
             hub.cloudToDevice().send("ws-mqtt-dev", C2dMessage.of("to the ws device").messageId("ws-c1"));
             com.microsoft.azure.sdk.iot.device.Message c2d = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(got.bodyAsString()).isEqualTo("{\"t\":1}");
             assertThat(got.messageId()).isEqualTo("ws-t1");
+            assertThat(all.get(1).bodyAsString()).isEqualTo(large);
             assertThat(c2d).as("a C2D message within %s", WAIT).isNotNull();
             assertThat(new String(c2d.getBytes(), StandardCharsets.UTF_8)).isEqualTo("to the ws device");
             assertThat(hub.isConnected("ws-mqtt-dev")).isTrue();
