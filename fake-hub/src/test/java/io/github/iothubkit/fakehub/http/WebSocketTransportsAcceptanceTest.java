@@ -1,9 +1,11 @@
 package io.github.iothubkit.fakehub.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -82,6 +85,27 @@ class WebSocketTransportsAcceptanceTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void aHubSideDisconnectReachesTheDeviceThroughTheRelayAndTheDevicesCloseReachesTheHub() throws Exception {
+        DeviceIdentity dev = hub.devices().create("ws-drop-dev");
+        DeviceClient client = new DeviceClient(dev.connectionString(), IotHubClientProtocol.MQTT_WS,
+                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+        List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+        client.setConnectionStatusChangeCallback(c -> statuses.add(c.getNewStatus()), null);
+        try {
+            client.open(false);
+            assertThat(hub.disconnect("ws-drop-dev")).isTrue();
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(statuses).containsSubsequence(
+                    IotHubConnectionStatus.CONNECTED, IotHubConnectionStatus.DISCONNECTED_RETRYING,
+                    IotHubConnectionStatus.CONNECTED));
+            await().atMost(WAIT).until(() -> hub.isConnected("ws-drop-dev"));
+        } finally {
+            client.close();
+        }
+        await().atMost(WAIT).until(() -> !hub.isConnected("ws-drop-dev"));
     }
 
     @Test
