@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's HTTPS listener (443), on the shared Vert.x: the registry REST subset, and through its
- * {@link FrontDoor} the WebSocket transports the hub registers with {@link #webSocket}. {@code RegistryClient} always uses port 443
- * and strict hostname checks, which the hub certificate's IP SAN satisfies; it offers TLS 1.2 only, so
- * both 1.2 and 1.3 are enabled. Every request that parses as HTTP reaches {@link RegistryHandler}, and its
+ * The hub's HTTPS listener (443), on the shared Vert.x: the registry REST subset and, through its
+ * {@link FrontDoor}, the WebSocket transports the hub registers with {@link #webSocket}. {@code RegistryClient}
+ * always uses port 443 and strict hostname checks, which the hub certificate's IP SAN satisfies; it offers
+ * TLS 1.2 only, so both 1.2 and 1.3 are enabled. Every REST request that parses as HTTP reaches
+ * {@link RegistryHandler}, and its
  * body is read to the end before the answer, so no answer is lost to the reset that closing a half-read
  * connection causes (the JDK's own server answered odd paths such as {@code //x} itself that way).
  */

@@ -2,6 +2,7 @@ package io.github.iothubkit.fakehub.internal;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -32,9 +33,30 @@ public final class JsonBody {
         }
     }
 
+    /** A payload as it comes off MQTT or AMQP: UTF-8 (or UTF-16/32 with a BOM) JSON bytes, read as {@link #value(String)}. */
+    public static Object value(byte[] payload) {
+        if (payload == null || payload.length == 0) {
+            throw new IllegalArgumentException("the body is empty, expected JSON");
+        }
+        try {
+            return Json.decodeValue(Buffer.buffer(payload));
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException(describe(e), e);
+        }
+    }
+
     /** Text that must be a JSON object. */
     public static JsonObject object(String text) {
-        if (value(text) instanceof JsonObject json) {
+        return requireObject(value(text));
+    }
+
+    /** A payload that must be a JSON object. */
+    public static JsonObject object(byte[] payload) {
+        return requireObject(value(payload));
+    }
+
+    private static JsonObject requireObject(Object value) {
+        if (value instanceof JsonObject json) {
             return json;
         }
         throw new IllegalArgumentException("expected a JSON object");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,18 @@ class JsonBodyTest {
     void rejectsMalformedTextWithAReasonFitForA400(String text) {
         assertThatThrownBy(() -> JsonBody.value(text)).isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).isNotBlank().doesNotContain("REDACTED").doesNotContain("\n"));
+    }
+
+    @Test
+    void readsPayloadBytesAsUtf8AndRefusesWhatIsNotJson() {
+        JsonObject json = JsonBody.object("{\"temp\u00e9rature\":\"gr\u00fc\u00dfe \u2603\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json.getString("temp\u00e9rature")).isEqualTo("gr\u00fc\u00dfe \u2603");
+        assertThat(JsonBody.value("null".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThatThrownBy(() -> JsonBody.value(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> JsonBody.value(new byte[] {'"', (byte) 0xC3, '"'}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("REDACTED");
+        assertThatThrownBy(() -> JsonBody.object("[]".getBytes(StandardCharsets.UTF_8))).hasMessage("expected a JSON object");
     }
 
     @Test
