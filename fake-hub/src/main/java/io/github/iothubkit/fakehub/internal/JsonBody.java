@@ -15,6 +15,9 @@ import io.vertx.core.json.JsonObject;
  * {@link IllegalArgumentException} whose message fits IoT Hub's 400 answer (never the text itself).
  * Parsing is jackson-core's: RFC 8259 plus comments, nesting capped at 1000, a repeated name keeps the
  * last value; numbers come back as {@code Integer}, {@code Long}, {@code BigInteger} or {@code Double}.
+ * An owner of JSON documents (twins) keeps them as {@code JsonObject}, hands out {@code copy()}s, and
+ * tells a member set to {@code null} ({@code containsKey} and {@code getValue == null}: a patch's
+ * "remove") from one that is absent.
  */
 public final class JsonBody {
 
