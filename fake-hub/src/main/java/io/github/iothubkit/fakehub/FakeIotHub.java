@@ -6,6 +6,7 @@ import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
+import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.Retention;
@@ -113,7 +114,11 @@ public final class FakeIotHub implements AutoCloseable {
             return;
         }
         try {
-            httpsPort = startAdapter(new RegistryHttpAdapter(this::isConnected), settings.httpsPort, "HTTPS registry");
+            // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
+            RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
+                    .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
+                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+            httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
