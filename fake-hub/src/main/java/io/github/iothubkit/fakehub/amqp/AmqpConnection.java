@@ -48,7 +48,8 @@ final class AmqpConnection {
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
                 .outgoing(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::replies)
                 .incoming(AmqpNames.DEVICEBOUND, NodeTable.Access.SERVICE, new DeviceboundNode(this, hub)::attach)
-                .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach);
+                .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
+                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach);
     }
 
     void start() {
