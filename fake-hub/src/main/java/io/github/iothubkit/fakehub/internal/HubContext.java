@@ -35,15 +35,16 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
      * The owners of one hub, wired to each other: a device disabled or deleted loses its session, a
      * deleted device its queue.
      */
-    public static HubContext create(String host, HubClock clock, CloudToDevice.Limits limits,
+    public static HubContext create(String host, HubClock clock, CloudToDevice.Limits limits, Retention retention,
             HubCertificates certificates, Duration feedbackBatchWindow) {
         RegistryEvents events = new RegistryEvents();
         DeviceRegistry registry = new DeviceRegistry(host, events);
-        FeedbackJournal feedback = new FeedbackJournal(clock);
+        FeedbackJournal feedback = new FeedbackJournal(clock, retention);
         DeviceSessions sessions = new DeviceSessions();
         FaultRules faultRules = new FaultRules(sessions);
-        CloudToDevice cloudToDevice = new CloudToDevice(registry, clock, limits, feedback, sessions, faultRules);
-        Telemetry telemetry = new Telemetry();
+        CloudToDevice cloudToDevice = new CloudToDevice(registry, clock, limits, feedback, retention, sessions,
+                faultRules);
+        Telemetry telemetry = new Telemetry(clock, retention);
         events.onChange(d -> {
             if (!d.isEnabled()) {
                 sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");

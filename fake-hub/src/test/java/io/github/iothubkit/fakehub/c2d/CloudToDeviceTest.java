@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.session.DeviceSessions;
 import io.github.iothubkit.fakehub.session.Feature;
@@ -22,7 +23,8 @@ class CloudToDeviceTest {
     private final FeedbackJournal feedback = new FeedbackJournal(clock);
     private final DeviceSessions sessions = new DeviceSessions();
     private final CloudToDevice c2d = new CloudToDevice(registry, clock,
-            new CloudToDevice.Limits(50, 64 * 1024, Duration.ofHours(1), 3), feedback, sessions, C2dPolicy.NONE);
+            new CloudToDevice.Limits(50, 64 * 1024, Duration.ofHours(1), 3), feedback,
+            Retention.DEFAULT, sessions, C2dPolicy.NONE);
     private List<Delivery> link = List.of();
     private StubLink device;
 
