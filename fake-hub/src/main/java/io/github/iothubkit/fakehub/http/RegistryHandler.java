@@ -31,6 +31,7 @@ final class RegistryHandler {
     private final HubContext hub;
     private final DeviceRegistry registry;
     private final Predicate<String> connected;
+    private final TwinRestHandler twinsAndMethods;
     /** Makes each check-then-change (etag, existence) atomic with respect to other REST calls. */
     private final Object writeLock = new Object();
 
@@ -38,6 +39,7 @@ final class RegistryHandler {
         this.hub = hub;
         this.registry = hub.registry();
         this.connected = connected;
+        this.twinsAndMethods = new TwinRestHandler(hub);
     }
 
     /** A request as read off the wire: the path raw (still percent-encoded) and the body whole. */
@@ -52,7 +54,11 @@ final class RegistryHandler {
     }
 
     /** What to answer: a JSON body or none, the device's ETag, and IoT Hub's error code on failures. */
-    record Response(int status, String body, String etag, String errorCode) {
+    record Response(int status, String body, String etag, String errorCode, Map<String, String> headers) {
+        Response(int status, String body, String etag, String errorCode) {
+            this(status, body, etag, errorCode, Map.of());
+        }
+
         static Response json(Object json) {
             return new Response(200, Json.write(json), null, null);
         }
@@ -78,6 +84,9 @@ final class RegistryHandler {
         List<String> segments = RegistryPaths.segments(path);
         int n = segments.size();
         String first = n > 0 ? segments.get(0).toLowerCase(Locale.ROOT) : "";
+        if (TwinRestHandler.serves(method, segments)) {
+            return twinsAndMethods.handle(method, segments, request);
+        }
         if (n == 2 && first.equals("statistics") && segments.get(1).equalsIgnoreCase("devices")) {
             requireMethod(method, path, "GET");
             authorize(request, Permission.REGISTRY_READ);

@@ -72,6 +72,7 @@ public final class RegistryHttpAdapter implements Adapter {
         if (answer.etag() != null) {
             response.putHeader("ETag", answer.etag());
         }
+        answer.headers().forEach(response::putHeader);
         if (answer.errorCode() != null) {
             response.putHeader("iothub-errorcode", answer.errorCode()); // as IoT Hub does
         }
