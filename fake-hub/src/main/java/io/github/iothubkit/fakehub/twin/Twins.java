@@ -73,22 +73,36 @@ public final class Twins {
     }
 
     /**
-     * Waits until the device's reported properties satisfy {@code condition}.
+     * Waits until the device's twin satisfies {@code condition}.
      *
-     * @throws AssertionError after the timeout, showing the reported properties it saw last
+     * @throws AssertionError after the timeout, showing the twin's properties as it saw them last
      */
-    public synchronized Twin awaitReported(String deviceId, Predicate<Twin> condition, Duration timeout) {
+    public synchronized Twin await(String deviceId, Predicate<Twin> condition, Duration timeout) {
         return Monitors.await(this, timeout, () -> {
             Twin twin = registry.find(deviceId).isPresent() ? get(deviceId) : null;
             return twin != null && condition.test(twin) ? twin : null;
-        }, () -> "device '" + deviceId + "' did not report the expected properties within " + timeout
-                + "; reported: " + (registry.find(deviceId).isPresent() ? get(deviceId).reported() : "(no such device)"),
-                "reported properties of " + deviceId);
+        }, () -> "the twin of device '" + deviceId + "' did not reach the expected state within " + timeout + "; "
+                + (registry.find(deviceId).isPresent() ? describe(get(deviceId)) : "no such device"),
+                "the twin of " + deviceId);
     }
 
     /** Waits until the reported value at a dotted path equals {@code expected} (numbers compared by value). */
     public Twin awaitReported(String deviceId, String path, Object expected, Duration timeout) {
-        return awaitReported(deviceId, t -> sameValue(t.reported(path), expected), timeout);
+        return await(deviceId, t -> sameValue(t.reported(path), expected), timeout);
+    }
+
+    /** One line on a twin for failure messages: reported, desired and versions. */
+    public static String describe(Twin twin) {
+        return "reported " + twin.reported() + " (version " + twin.reportedVersion() + "), desired " + twin.desired()
+                + " (version " + twin.desiredVersion() + "), " + twin.connectionState().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether two twin values are equal, numbers by value ({@code 1} equals {@code 1L} and {@code 1.0}). */
+    public static boolean sameValue(Object actual, Object expected) {
+        if (actual instanceof Number a && expected instanceof Number e) {
+            return new java.math.BigDecimal(a.toString()).compareTo(new java.math.BigDecimal(e.toString())) == 0;
+        }
+        return Objects.equals(actual, expected);
     }
 
     /** One page of {@code SELECT * FROM devices [WHERE ...]}, in device-id order. */
@@ -372,12 +386,5 @@ public final class Twins {
         } catch (IllegalArgumentException e) {
             throw TwinException.invalid("The continuation token '" + token + "' is not one this hub issued");
         }
-    }
-
-    private static boolean sameValue(Object actual, Object expected) {
-        if (actual instanceof Number a && expected instanceof Number e) {
-            return new java.math.BigDecimal(a.toString()).compareTo(new java.math.BigDecimal(e.toString())) == 0;
-        }
-        return Objects.equals(actual, expected);
     }
 }

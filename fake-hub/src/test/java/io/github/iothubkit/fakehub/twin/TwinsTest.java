@@ -253,7 +253,7 @@ class TwinsTest {
             CompletableFuture.runAsync(() -> twins.patchReported("dev1", "{\"fw\":{\"v\":3}}", null));
             assertThat(twins.awaitReported("dev1", "fw.v", 3L, Duration.ofSeconds(5)).reportedVersion()).isEqualTo(2);
             assertThatThrownBy(() -> twins.awaitReported("dev1", "fw.v", 4, Duration.ofMillis(50)))
-                    .isInstanceOf(AssertionError.class).hasMessageContaining("{fw={v=3}}");
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("reported {fw={v=3}}");
         }
     }
 }
