@@ -315,9 +315,11 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 adapter.forgetSubscription(deviceId);
                 adapter.forgetFeatures(deviceId);
             }
-            // Java does not subscribe again after a reconnect: a persistent session keeps its twin/method features
-            Set<TwinMethodRouter.Feature> resumed = !cleanSession && connAck.variableHeader().isSessionPresent()
-                    ? adapter.features(deviceId) : Set.of();
+            // Java does not subscribe again after a reconnect: a persistent session keeps its twin/method features,
+            // resumed now so that what they publish queues on this loop right behind the CONNACK
+            if (!cleanSession && connAck.variableHeader().isSessionPresent()) {
+                adapter.features(deviceId).forEach(twinsAndMethods::subscribe);
+            }
             attached = true;
             // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
             adapter.attached(deviceId, this);
@@ -326,19 +328,19 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
                     hub.cloudToDevice().attach(deviceId, this, subscribed);
-                    resumed.forEach(twinsAndMethods::subscribe);
                     openWhenMoquetteIs(0);
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && featureSubscribes.containsKey(subAck.variableHeader().messageId())) {
-            Set<TwinMethodRouter.Feature> features = featureSubscribes.remove(subAck.variableHeader().messageId());
+            // Twin/method features start now: whatever they publish is queued on this loop behind the SUBACK, and a
+            // client that sees the SUBACK may rely on them at once (IoT Hub queues no desired patch or method).
+            featureSubscribes.remove(subAck.variableHeader().messageId()).forEach(feature -> {
+                adapter.rememberFeature(deviceId, feature);
+                twinsAndMethods.subscribe(feature);
+            });
             boolean c2d = c2dSubscribes.remove(subAck.variableHeader().messageId());
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    features.forEach(feature -> {
-                        adapter.rememberFeature(deviceId, feature);
-                        twinsAndMethods.subscribe(feature);
-                    });
                     if (c2d) {
                         adapter.rememberSubscription(deviceId);
                         hub.cloudToDevice().subscribed(deviceId, this);
