@@ -54,9 +54,19 @@ final class RegistryHandler {
     }
 
     /** What to answer: a JSON body or none, the device's ETag, and IoT Hub's error code on failures. */
-    record Response(int status, String body, String etag, String errorCode, Map<String, String> headers) {
+    record Response(int status, String body, String etag, String errorCode, Map<String, String> headers,
+            java.util.concurrent.CompletionStage<Response> deferred) {
         Response(int status, String body, String etag, String errorCode) {
-            this(status, body, etag, errorCode, Map.of());
+            this(status, body, etag, errorCode, Map.of(), null);
+        }
+
+        Response(int status, String body, String etag, String errorCode, Map<String, String> headers) {
+            this(status, body, etag, errorCode, headers, null);
+        }
+
+        /** An answer that comes later (a direct method waiting for its device), without holding a worker thread. */
+        static Response later(java.util.concurrent.CompletionStage<Response> answer) {
+            return new Response(0, null, null, null, Map.of(), answer);
         }
 
         static Response json(Object json) {

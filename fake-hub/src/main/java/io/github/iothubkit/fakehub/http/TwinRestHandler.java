@@ -6,7 +6,6 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubTimestamps;
 import io.github.iothubkit.fakehub.method.MethodException;
 import io.github.iothubkit.fakehub.method.MethodRequest;
-import io.github.iothubkit.fakehub.method.MethodResult;
 import io.github.iothubkit.fakehub.twin.QueryPage;
 import io.github.iothubkit.fakehub.twin.Twin;
 import io.github.iothubkit.fakehub.twin.TwinException;
@@ -20,9 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The twin, direct-method and query REST of IoT Hub: {@code GET/PATCH/PUT /twins/{id}},
@@ -124,23 +122,20 @@ final class TwinRestHandler {
         }
         MethodRequest invocation = new MethodRequest(methodName, Json.encode(body.getValue("payload")),
                 seconds(body, "responseTimeoutInSeconds"), seconds(body, "connectTimeoutInSeconds"));
+        // A manual clock nobody moves would hold the caller forever: bound the wait in wall time as well.
         Duration wallLimit = invocation.responseTimeout().plus(invocation.connectTimeout()).plusSeconds(10);
-        MethodResult result;
-        try {
-            result = hub.methods().invokeAsync(deviceId, invocation).get(wallLimit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof MethodException m) {
-                throw m;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) { // a manual clock nobody moves: answer as the real hub would in the end
-            throw new IllegalStateException("no outcome of the invocation within " + wallLimit + " of wall time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        JsonObject answer = new JsonObject().put("status", result.status()).put("payload", payload(result.payloadJson()));
-        return new RegistryHandler.Response(200, answer.encode(), null, null);
+        return RegistryHandler.Response.later(hub.methods().invokeAsync(deviceId, invocation)
+                .orTimeout(wallLimit.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((result, error) -> {
+                    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                    if (cause == null) {
+                        return new RegistryHandler.Response(200, new JsonObject().put("status", result.status())
+                                .put("payload", payload(result.payloadJson())).encode(), null, null);
+                    }
+                    MethodException failure = cause instanceof MethodException m ? m : MethodException.timedOut();
+                    return error(failure.status(), failure.errorCode(), failure.codeName(), failure.getMessage(),
+                            new JsonObject(failure.infoJson()));
+                }));
     }
 
     /** The device's payload as JSON; text that is not JSON travels as a JSON string. */

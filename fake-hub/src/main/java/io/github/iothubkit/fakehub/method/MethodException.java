@@ -38,6 +38,11 @@ public final class MethodException extends RuntimeException {
                 "{}");
     }
 
+    /** What a caller that stopped waiting (in wall time) answers: the gateway timeout the hub would give. */
+    public static MethodException timedOut() {
+        return gatewayTimeout();
+    }
+
     public int status() {
         return status;
     }

@@ -135,6 +135,26 @@ class TwinRestWireTest {
     }
 
     @Test
+    void waitingInvocationsHoldNoThreadSoTheHubKeepsServing() throws Exception {
+        int waiting = 30; // more than Vert.x's 20 worker threads
+        var calls = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+        for (int i = 0; i < waiting; i++) {
+            calls.add(http.sendAsync(request("/twins/d1/methods").POST(body("{\"methodName\":\"m" + i
+                    + "\",\"connectTimeoutInSeconds\":60}")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> hub.methods().invocations("d1").size() == waiting);
+        assertThat(send(request("/twins/d1").timeout(Duration.ofSeconds(10)).GET()).statusCode()).isEqualTo(200);
+
+        hub.clock().advance(Duration.ofSeconds(60));
+        for (var call : calls) {
+            HttpResponse<String> response = call.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(errorCode(response)).isEqualTo(404103);
+        }
+    }
+
+    @Test
     void badInvocationsAre400() throws Exception {
         assertThat(send(request("/twins/d1/methods").POST(body("{\"methodName\":\"a b\"}"))).statusCode()).isEqualTo(400);
         assertThat(send(request("/twins/d1/methods").POST(body("{\"methodName\":\"m\",\"responseTimeoutInSeconds\":301}")))
