@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.twin;
 
+import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,6 +28,30 @@ final class TwinDocument {
     /** IoT Hub's etags look like Base64 of an 8-byte counter ({@code AAAAAAAAAAE=}); this one is the version's. */
     String etag() {
         return Base64.getEncoder().encodeToString(ByteBuffer.allocate(8).putLong(version).array());
+    }
+
+    /** The twin as IoT Hub's REST returns it ({@code GET /twins/{id}}, query results). */
+    JsonObject serviceView(DeviceIdentity device, boolean connected) {
+        String never = "0001-01-01T00:00:00Z"; // what IoT Hub shows for times it never recorded
+        JsonObject json = new JsonObject()
+                .put("deviceId", device.deviceId())
+                .put("etag", etag())
+                .put("deviceEtag", device.etag())
+                .put("version", version)
+                .put("status", device.isEnabled() ? "enabled" : "disabled")
+                .put("statusUpdateTime", never)
+                .put("connectionState", connected ? "Connected" : "Disconnected")
+                .put("lastActivityTime", never)
+                .put("cloudToDeviceMessageCount", 0)
+                .put("authenticationType", "sas")
+                .put("x509Thumbprint", new JsonObject().putNull("primaryThumbprint").putNull("secondaryThumbprint"))
+                .put("modelId", "")
+                .put("capabilities", new JsonObject().put("iotEdge", false));
+        if (!tags.isEmpty()) { // IoT Hub leaves out tags that were never set
+            json.put("tags", tags.copy());
+        }
+        return json.put("properties", new JsonObject().put("desired", desired.withMetadata())
+                .put("reported", reported.withMetadata()));
     }
 
     /** Merges into the tags (null removes); checks the result before it applies. */

@@ -318,27 +318,7 @@ public final class Twins {
 
     private Twin snapshot(String deviceId, TwinDocument doc) {
         DeviceIdentity device = registry.find(deviceId).orElseThrow(() -> TwinException.deviceNotFound(deviceId));
-        String never = "0001-01-01T00:00:00Z";
-        JsonObject json = new JsonObject()
-                .put("deviceId", deviceId)
-                .put("etag", doc.etag())
-                .put("deviceEtag", device.etag())
-                .put("version", doc.version)
-                .put("status", device.isEnabled() ? "enabled" : "disabled")
-                .put("statusUpdateTime", never)
-                .put("connectionState", connected.test(deviceId) ? "Connected" : "Disconnected")
-                .put("lastActivityTime", never)
-                .put("cloudToDeviceMessageCount", 0)
-                .put("authenticationType", "sas")
-                .put("x509Thumbprint", new JsonObject().putNull("primaryThumbprint").putNull("secondaryThumbprint"))
-                .put("modelId", "")
-                .put("capabilities", new JsonObject().put("iotEdge", false));
-        if (!doc.tags.isEmpty()) { // IoT Hub leaves out tags that were never set
-            json.put("tags", doc.tags.copy());
-        }
-        json.put("properties", new JsonObject().put("desired", doc.desired.withMetadata())
-                .put("reported", doc.reported.withMetadata()));
-        return new Twin(json);
+        return new Twin(doc.serviceView(device, connected.test(deviceId)));
     }
 
     private String now() {
