@@ -21,9 +21,10 @@ final class TwinMethodRouter {
     private static final Logger LOG = LoggerFactory.getLogger(TwinMethodRouter.class);
     static final String DESIRED_FILTER = "$iothub/twin/PATCH/properties/desired/#";
     static final String METHODS_FILTER = "$iothub/methods/POST/#";
+    static final String RESPONSES_FILTER = "$iothub/twin/res/#";
 
     /** A feature a subscription turns on. */
-    enum Feature { DESIRED, METHODS }
+    enum Feature { TWIN_RESPONSES, DESIRED, METHODS }
 
     /** Writes a QoS 0 PUBLISH on the connection; called from any thread, keeps call order. */
     interface Publisher {
@@ -35,6 +36,8 @@ final class TwinMethodRouter {
     private final Publisher out;
     private AutoCloseable desired;
     private AutoCloseable methods;
+    /** Whether the device subscribed to twin responses: IoT Hub publishes nothing to a topic nobody subscribed. */
+    private volatile boolean responses;
 
     TwinMethodRouter(HubContext hub, String deviceId, Publisher out) {
         this.hub = hub;
@@ -46,10 +49,11 @@ final class TwinMethodRouter {
         return topic.startsWith("$iothub/twin/") || topic.startsWith("$iothub/methods/res/");
     }
 
-    /** The features a subscription filter turns on (none for the response filter {@code $iothub/twin/res/#}). */
+    /** The features a subscription filter turns on. */
     static Set<Feature> features(String filter) {
         return filter.equals(DESIRED_FILTER) ? EnumSet.of(Feature.DESIRED)
-                : filter.equals(METHODS_FILTER) ? EnumSet.of(Feature.METHODS) : EnumSet.noneOf(Feature.class);
+                : filter.equals(METHODS_FILTER) ? EnumSet.of(Feature.METHODS)
+                : filter.equals(RESPONSES_FILTER) ? EnumSet.of(Feature.TWIN_RESPONSES) : EnumSet.noneOf(Feature.class);
     }
 
     /** A device request, after its PUBACK. */
@@ -95,13 +99,20 @@ final class TwinMethodRouter {
     }
 
     private void respond(int status, String rid, Integer version, byte[] body) {
+        if (!responses) {
+            LOG.info("Not answering twin request {} of '{}' with {}: it is not subscribed to {}", rid, deviceId, status,
+                    RESPONSES_FILTER);
+            return;
+        }
         out.publish("$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version),
                 body);
     }
 
     /** Turns a feature on for this connection (after its SUBACK, or when a persistent session resumes). */
     void subscribe(Feature feature) {
-        if (feature == Feature.DESIRED && desired == null) {
+        if (feature == Feature.TWIN_RESPONSES) {
+            responses = true;
+        } else if (feature == Feature.DESIRED && desired == null) {
             desired = hub.twins().subscribeDesired(deviceId, (version, patch) -> out.publish(
                     "$iothub/twin/PATCH/properties/desired/?$version=" + version, patch.getBytes(StandardCharsets.UTF_8)));
         } else if (feature == Feature.METHODS && methods == null) {
@@ -113,16 +124,17 @@ final class TwinMethodRouter {
     /** Turns off what an UNSUBSCRIBE of {@code filter} names. */
     void unsubscribe(String filter) {
         for (Feature f : features(filter)) {
-            if (f == Feature.DESIRED) {
-                desired = close(desired);
-            } else {
-                methods = close(methods);
+            switch (f) {
+                case TWIN_RESPONSES -> responses = false;
+                case DESIRED -> desired = close(desired);
+                case METHODS -> methods = close(methods);
             }
         }
     }
 
     /** The connection is gone. */
     void closeAll() {
+        responses = false;
         desired = close(desired);
         methods = close(methods);
     }

@@ -62,6 +62,21 @@ class TwinMethodRawMqttTest {
     }
 
     @Test
+    void noAnswerWithoutASubscriptionToTheResponseTopic() throws Exception {
+        try (RawDevice device = RawDevice.connected(hub, dev, false)) {
+            subscribe(device, "$iothub/methods/POST/#"); // anything but $iothub/twin/res/#
+            publish(device, "$iothub/twin/PATCH/properties/reported/?$rid=unheard", "{\"a\":1}");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                    .until(() -> hub.twins().get("raw-twin").reportedVersion() == 2);
+            subscribe(device, "$iothub/twin/res/#");
+            publish(device, "$iothub/twin/GET/?$rid=heard", "");
+            Mqtt3Publish first = device.take();
+            assertThat(first.getTopic().toString()).as("the PATCH was applied but not answered")
+                    .isEqualTo("$iothub/twin/res/200/?$rid=heard");
+        }
+    }
+
+    @Test
     void reportedPatchAnswers204WithTheNewVersionAfterTheRid() throws Exception {
         try (RawDevice device = RawDevice.connected(hub, dev, false)) {
             subscribe(device, "$iothub/twin/res/#");
