@@ -7,6 +7,8 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -69,8 +71,12 @@ final class RegistryHandler {
             return new Response(0, null, null, null, Map.of(), answer);
         }
 
-        static Response json(Object json) {
-            return new Response(200, Json.write(json), null, null);
+        static Response json(JsonObject json) {
+            return new Response(200, json.encode(), null, null);
+        }
+
+        static Response json(JsonArray json) {
+            return new Response(200, json.encode(), null, null);
         }
     }
 
@@ -108,7 +114,7 @@ final class RegistryHandler {
         if (n == 1) {
             requireMethod(method, path, "GET");
             authorize(request, Permission.REGISTRY_READ);
-            return Response.json(registry.list().stream().map(this::json).toList());
+            return Response.json(new JsonArray(registry.list().stream().map(this::json).toList()));
         }
         String rawId = segments.get(1);
         if (n == 3) {
@@ -207,21 +213,22 @@ final class RegistryHandler {
             throw RegistryError.deviceNotFound(deviceId);
         }
         int purged = hub.cloudToDevice().purge(deviceId);
-        return Response.json(Json.obj("deviceId", deviceId, "moduleId", null, "totalMessagesPurged", purged));
+        return Response.json(new JsonObject().put("deviceId", deviceId).putNull("moduleId")
+                .put("totalMessagesPurged", purged));
     }
 
     private Response statistics() {
         List<DeviceIdentity> all = registry.list();
         long enabled = all.stream().filter(DeviceIdentity::isEnabled).count();
-        return Response.json(Json.obj("totalDeviceCount", (long) all.size(), "enabledDeviceCount", enabled,
-                "disabledDeviceCount", all.size() - enabled));
+        return Response.json(new JsonObject().put("totalDeviceCount", (long) all.size())
+                .put("enabledDeviceCount", enabled).put("disabledDeviceCount", all.size() - enabled));
     }
 
     private Response deviceResponse(DeviceIdentity device) {
-        return new Response(200, Json.write(json(device)), device.etag(), null);
+        return new Response(200, json(device).encode(), device.etag(), null);
     }
 
-    private Map<String, Object> json(DeviceIdentity device) {
+    private JsonObject json(DeviceIdentity device) {
         return DeviceJson.toJson(device, connected.test(device.deviceId()),
                 hub.cloudToDevice().queued(device.deviceId()).size());
     }

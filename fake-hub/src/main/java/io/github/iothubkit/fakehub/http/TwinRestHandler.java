@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.auth.Permission;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubTimestamps;
+import io.github.iothubkit.fakehub.internal.JsonBody;
 import io.github.iothubkit.fakehub.method.MethodException;
 import io.github.iothubkit.fakehub.method.MethodRequest;
 import io.github.iothubkit.fakehub.twin.QueryPage;
@@ -185,9 +186,9 @@ final class TwinRestHandler {
 
     private static JsonObject object(String text) throws RegistryError {
         try {
-            return new JsonObject(text);
-        } catch (DecodeException | ClassCastException e) {
-            throw RegistryError.badRequest("The body is not a JSON object");
+            return JsonBody.object(text);
+        } catch (IllegalArgumentException e) {
+            throw RegistryError.badRequest("The body is not a JSON object: " + e.getMessage());
         }
     }
 

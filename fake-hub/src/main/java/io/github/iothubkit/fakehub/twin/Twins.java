@@ -2,10 +2,10 @@ package io.github.iothubkit.fakehub.twin;
 
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.internal.HubTimestamps;
+import io.github.iothubkit.fakehub.internal.JsonBody;
 import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -326,12 +326,9 @@ public final class Twins {
     }
 
     private static JsonObject parse(String json, String what) {
-        if (json == null || json.isBlank()) {
-            throw TwinException.invalid("The " + what + " body is empty");
-        }
         try {
-            return new JsonObject(json);
-        } catch (DecodeException | ClassCastException e) {
+            return JsonBody.object(json);
+        } catch (IllegalArgumentException e) {
             throw TwinException.invalid("The " + what + " body is not a JSON object: " + e.getMessage());
         }
     }
