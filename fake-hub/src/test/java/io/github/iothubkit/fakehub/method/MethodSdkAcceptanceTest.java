@@ -180,6 +180,28 @@ class MethodSdkAcceptanceTest {
     }
 
     @Test
+    void methodsAndTwinsWorkOverMqttOnWebSockets() throws Exception {
+        DeviceIdentity identity = hub.devices().create("ws-device");
+        DeviceClient device = new DeviceClient(identity.connectionString(),
+                com.microsoft.azure.sdk.iot.device.IotHubClientProtocol.MQTT_WS,
+                com.microsoft.azure.sdk.iot.device.ClientOptions.builder().sslContext(hub.hub().trust().sslContext())
+                        .build());
+        device.open(true);
+        try {
+            device.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, "ws:" + name), null);
+            device.subscribeToDesiredProperties((twin, ctx) -> { }, null);
+            assertThat(methods.invoke("ws-device", "ping").getPayloadAsJsonString()).isEqualTo("\"ws:ping\"");
+            com.microsoft.azure.sdk.iot.device.twin.TwinCollection reported =
+                    new com.microsoft.azure.sdk.iot.device.twin.TwinCollection();
+            reported.put("transport", "mqtt-ws");
+            assertThat(device.updateReportedProperties(reported).getVersion()).isEqualTo(2);
+            assertThat(hub.hub()).twin("ws-device").hasReported("transport", "mqtt-ws").within(WAIT);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
     void aSimulatedDeviceAnswersServiceSideCode() throws Exception {
         hub.devices().create("simulated");
         hub.hub().methods().answerFor("simulated", MethodHandler.always(200, "{\"firmware\":\"2.0\"}"));
