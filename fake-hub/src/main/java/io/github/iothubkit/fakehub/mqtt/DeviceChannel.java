@@ -60,8 +60,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceChannel.class);
     /** IoT Hub's limit for a device-to-cloud message, body and properties together. */
     static final int MAX_TELEMETRY_BYTES = 256 * 1024;
-    /** How long twin and method requests take to be acknowledged: a short network round trip (see answerLater). */
-    static final Duration REQUEST_LATENCY = Duration.ofMillis(20);
 
     private final HubContext hub;
     private final MqttAdapter adapter;
@@ -161,7 +159,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
         deviceId = clientId;
         policy = new TopicPolicy(deviceId);
-        twinsAndMethods = new TwinMethodRouter(hub, deviceId, this::publishAtMostOnce);
+        twinsAndMethods = new TwinMethodRouter(hub, deviceId, ctx);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
     }
@@ -231,7 +229,8 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 return;
             }
             if (bag == null) {
-                answerLater(topic, qos, publish.variableHeader().packetId(), ByteBufUtil.getBytes(publish.payload()));
+                twinsAndMethods.onPublish(topic, qos, publish.variableHeader().packetId(),
+                        ByteBufUtil.getBytes(publish.payload()));
                 return;
             }
             if (!acceptTelemetry(topic, bag, publish)) {
@@ -243,27 +242,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         } finally {
             ReferenceCountUtil.release(publish);
         }
-    }
-
-    /**
-     * A twin or method request: PUBACK after {@link #REQUEST_LATENCY}, the answer as long again after it, as from a
-     * hub across a network. The Java device SDK 2.5.0 has two races that a loopback hub answering in microseconds
-     * hits on a loaded machine: it records a twin or method publish under a lock its PUBACK callback does not take
-     * (an early PUBACK is ignored), and a response that lands while its threads still handle the PUBACK may lose
-     * its correlation entry. Either way the call times out after 60 s.
-     */
-    private void answerLater(String topic, MqttQoS qos, int packetId, byte[] body) {
-        long latency = REQUEST_LATENCY.toNanos();
-        ctx.executor().schedule(() -> {
-            if (ctx.channel().isActive() && qos == MqttQoS.AT_LEAST_ONCE) {
-                ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
-            }
-        }, latency, TimeUnit.NANOSECONDS);
-        ctx.executor().schedule(() -> {
-            if (ctx.channel().isActive()) {
-                twinsAndMethods.onRequest(topic, body);
-            }
-        }, 2 * latency, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -417,17 +395,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 false, 0);
         ctx.writeAndFlush(new MqttPublishMessage(header,
                 new MqttPublishVariableHeader(PropertyBag.c2dTopic(deviceId, d.message()), packetId), payload));
-    }
-
-    /** Twin responses, desired patches and method requests: QoS 0, as IoT Hub sends them; any thread, in order. */
-    private void publishAtMostOnce(String topic, byte[] body) {
-        ctx.channel().eventLoop().execute(() -> {
-            if (ctx.channel().isActive()) {
-                MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE, false, 0);
-                ctx.writeAndFlush(new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, 0),
-                        Unpooled.wrappedBuffer(body)));
-            }
-        });
     }
 
     /**

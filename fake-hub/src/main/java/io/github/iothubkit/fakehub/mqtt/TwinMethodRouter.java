@@ -2,11 +2,21 @@ package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.twin.TwinException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,23 +36,21 @@ final class TwinMethodRouter {
     /** A feature a subscription turns on. */
     enum Feature { TWIN_RESPONSES, DESIRED, METHODS }
 
-    /** Writes a QoS 0 PUBLISH on the connection; called from any thread, keeps call order. */
-    interface Publisher {
-        void publish(String topic, byte[] body);
-    }
+    /** How long a request waits for its PUBACK, and its answer as long again: a network round trip (see onPublish). */
+    static final Duration REQUEST_LATENCY = Duration.ofMillis(20);
 
     private final HubContext hub;
     private final String deviceId;
-    private final Publisher out;
+    private final ChannelHandlerContext ctx;
     private AutoCloseable desired;
     private AutoCloseable methods;
     /** Whether the device subscribed to twin responses: IoT Hub publishes nothing to a topic nobody subscribed. */
     private volatile boolean responses;
 
-    TwinMethodRouter(HubContext hub, String deviceId, Publisher out) {
+    TwinMethodRouter(HubContext hub, String deviceId, ChannelHandlerContext ctx) {
         this.hub = hub;
         this.deviceId = deviceId;
-        this.out = out;
+        this.ctx = ctx;
     }
 
     static boolean isRequest(String topic) {
@@ -56,8 +64,29 @@ final class TwinMethodRouter {
                 : filter.equals(RESPONSES_FILTER) ? EnumSet.of(Feature.TWIN_RESPONSES) : EnumSet.noneOf(Feature.class);
     }
 
+    /**
+     * A twin or method request: PUBACK after {@link #REQUEST_LATENCY}, the answer as long again after it, as from a
+     * hub across a network. The Java device SDK 2.5.0 has two races that a loopback hub answering in microseconds
+     * hits on a loaded machine: it records a twin or method publish under a lock its PUBACK callback does not take
+     * (an early PUBACK is ignored), and a response that lands while its threads still handle the PUBACK may lose
+     * its correlation entry. Either way the call times out after 60 s.
+     */
+    void onPublish(String topic, MqttQoS qos, int packetId, byte[] body) {
+        long latency = REQUEST_LATENCY.toNanos();
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive() && qos == MqttQoS.AT_LEAST_ONCE) {
+                ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
+            }
+        }, latency, TimeUnit.NANOSECONDS);
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                onRequest(topic, body);
+            }
+        }, 2 * latency, TimeUnit.NANOSECONDS);
+    }
+
     /** A device request, after its PUBACK. */
-    void onRequest(String topic, byte[] body) {
+    private void onRequest(String topic, byte[] body) {
         Map<String, String> params = params(topic);
         String path = path(topic);
         if (path.startsWith("$iothub/methods/res/")) {
@@ -104,7 +133,7 @@ final class TwinMethodRouter {
                     RESPONSES_FILTER);
             return;
         }
-        out.publish("$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version),
+        publish("$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version),
                 body);
     }
 
@@ -113,10 +142,10 @@ final class TwinMethodRouter {
         if (feature == Feature.TWIN_RESPONSES) {
             responses = true;
         } else if (feature == Feature.DESIRED && desired == null) {
-            desired = hub.twins().subscribeDesired(deviceId, (version, patch) -> out.publish(
+            desired = hub.twins().subscribeDesired(deviceId, (version, patch) -> publish(
                     "$iothub/twin/PATCH/properties/desired/?$version=" + version, patch.getBytes(StandardCharsets.UTF_8)));
         } else if (feature == Feature.METHODS && methods == null) {
-            methods = hub.methods().subscribed(deviceId, (rid, name, payload) -> out.publish(
+            methods = hub.methods().subscribed(deviceId, (rid, name, payload) -> publish(
                     "$iothub/methods/POST/" + name + "/?$rid=" + rid, payload.getBytes(StandardCharsets.UTF_8)));
         }
     }
@@ -148,6 +177,17 @@ final class TwinMethodRouter {
             }
         }
         return null;
+    }
+
+    /** Twin responses, desired patches and method requests: QoS 0, as IoT Hub sends them; any thread, in order. */
+    private void publish(String topic, byte[] body) {
+        ctx.channel().eventLoop().execute(() -> {
+            if (ctx.channel().isActive()) {
+                MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE, false, 0);
+                ctx.writeAndFlush(new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, 0),
+                        Unpooled.wrappedBuffer(body)));
+            }
+        });
     }
 
     /** The error body Node reads (Java and Python read only the status). */
