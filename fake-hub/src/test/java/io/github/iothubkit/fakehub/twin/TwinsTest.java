@@ -137,6 +137,17 @@ class TwinsTest {
         }
 
         @Test
+        void desiredPatchAsAMapMergesNestedMapsAndNullRemoves() {
+            twins.patchDesired("dev1", Map.of("a", Map.of("x", 1, "y", 2), "b", true));
+            java.util.Map<String, Object> patch = new java.util.HashMap<>();
+            patch.put("a", Map.of("y", 3));
+            patch.put("b", null);
+            Twin twin = twins.patchDesired("dev1", patch);
+            assertThat(twin.desired()).isEqualTo(Map.of("a", Map.of("x", 1, "y", 3)));
+            assertThat(twin.desiredVersion()).isEqualTo(3);
+        }
+
+        @Test
         void connectionStateFollowsTheSessionOwner() {
             registry.create("online");
             assertThat(twins.get("online").connectionState()).isEqualTo("Connected");
