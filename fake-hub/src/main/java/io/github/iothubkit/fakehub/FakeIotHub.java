@@ -10,12 +10,15 @@ import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.internal.Retention;
+import io.github.iothubkit.fakehub.method.DirectMethods;
+import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
+import io.github.iothubkit.fakehub.twin.Twins;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +66,12 @@ public final class FakeIotHub implements AutoCloseable {
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), settings.retention,
                 HubCertificates.generate(settings.host), settings.feedbackBatchWindow);
         HubInternals.register(this, context);
-        this.expiry = context.cloudToDeviceSpi()::expireDue;
+        Runnable c2dExpiry = context.cloudToDeviceSpi()::expireDue;
+        DirectMethodsSpi methods = DirectMethodsSpi.of(context.methods());
+        this.expiry = () -> {
+            c2dExpiry.run();
+            methods.expireDue();
+        };
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
@@ -171,6 +179,16 @@ public final class FakeIotHub implements AutoCloseable {
         return context.telemetry();
     }
 
+    /** Device twins: read one, patch desired properties as the service would, await reported properties. */
+    public Twins twins() {
+        return context.twins();
+    }
+
+    /** Direct methods: invoke one as the service would, simulate a device's answers, see what was invoked. */
+    public DirectMethods methods() {
+        return context.methods();
+    }
+
     public HubTrust trust() {
         return context.certificates().trust();
     }
@@ -193,7 +211,8 @@ public final class FakeIotHub implements AutoCloseable {
      * Makes the hub as good as new between tests, without rebinding its ports (about a millisecond where
      * a restart takes far longer): clears every fault, closes every device connection and waits until
      * the hub has processed the closes, deletes every device with its queue, forgets all C2D messages,
-     * telemetry and feedback (journal and outbox), and sets a manual clock back to its start. Service
+     * telemetry and feedback (journal and outbox), twins and method invocations, and sets a manual clock back
+     * to its start. Service
      * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
      */
     public void reset() {
@@ -203,6 +222,8 @@ public final class FakeIotHub implements AutoCloseable {
         cloudToDevice().reset();
         feedback().reset();
         telemetry().reset();
+        twins().reset();
+        methods().reset();
         clock.reset();
     }
 

@@ -7,6 +7,8 @@ import io.github.iothubkit.fakehub.c2d.CloudToDeviceSpi;
 import io.github.iothubkit.fakehub.c2d.FeedbackOutbox;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.FaultRules;
+import io.github.iothubkit.fakehub.method.DirectMethods;
+import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.RegistryEvents;
 import io.github.iothubkit.fakehub.session.DeviceSessions;
@@ -14,6 +16,8 @@ import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.github.iothubkit.fakehub.twin.Twins;
+import io.github.iothubkit.fakehub.twin.TwinsSpi;
 import java.time.Duration;
 
 /**
@@ -29,11 +33,11 @@ import java.time.Duration;
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
         Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions, FaultRules faultRules,
-        TelemetryIntake telemetryIntake) {
+        TelemetryIntake telemetryIntake, Twins twins, DirectMethods methods) {
 
     /**
      * The owners of one hub, wired to each other: a device disabled or deleted loses its session, a
-     * deleted device its queue.
+     * deleted device its queue, twin and pending method calls.
      */
     public static HubContext create(String host, HubClock clock, CloudToDevice.Limits limits, Retention retention,
             HubCertificates certificates, Duration feedbackBatchWindow) {
@@ -45,6 +49,8 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         CloudToDevice cloudToDevice = new CloudToDevice(registry, clock, limits, feedback, retention, sessions,
                 faultRules);
         Telemetry telemetry = new Telemetry(clock, retention);
+        Twins twins = new Twins(registry, clock, sessions::isConnected);
+        DirectMethods methods = new DirectMethods(registry, clock);
         events.onChange(d -> {
             if (!d.isEnabled()) {
                 sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
@@ -52,11 +58,13 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         });
         events.onDelete(d -> {
             CloudToDeviceSpi.of(cloudToDevice).deviceDeleted(d.deviceId());
+            TwinsSpi.of(twins).deviceDeleted(d.deviceId());
+            DirectMethodsSpi.of(methods).deviceDeleted(d.deviceId());
             sessions.forget(d.deviceId());
         });
         return new HubContext(host, registry, cloudToDevice, feedback, telemetry, clock,
                 new HubAuthenticator(host, registry), certificates, feedbackBatchWindow, 64, sessions, faultRules,
-                new TelemetryIntake(telemetry, faultRules));
+                new TelemetryIntake(telemetry, faultRules), twins, methods);
     }
 
     /** Acks, expiry and deletes for the C2D queues. */
@@ -69,12 +77,13 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         return FeedbackOutbox.of(feedback);
     }
 
-    /** A context whose sessions and fault rules are its own (adapter tests that need no devices). */
+    /** A context whose sessions, fault rules, twins and methods are its own (adapter tests that need no devices). */
     public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
             Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
             Duration feedbackBatchWindow, int feedbackBatchSize) {
         this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
                 feedbackBatchWindow, feedbackBatchSize, new DeviceSessions(), new FaultRules(new DeviceSessions()),
-                new TelemetryIntake(telemetry, new FaultRules(new DeviceSessions())));
+                new TelemetryIntake(telemetry, new FaultRules(new DeviceSessions())), new Twins(registry, clock, id -> false),
+                new DirectMethods(registry, clock));
     }
 }

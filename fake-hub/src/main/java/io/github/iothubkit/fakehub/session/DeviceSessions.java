@@ -138,6 +138,12 @@ public final class DeviceSessions {
         return c != null && c.features.contains(feature) ? c.link : null;
     }
 
+    /** The features {@code link} subscribed to (kept ones included), or none if it is not its device's current session. */
+    public Set<Feature> features(DeviceLink link) {
+        Current c = current.get(link.deviceId());
+        return c != null && c.link == link ? Set.copyOf(c.features) : Set.of();
+    }
+
     /** The device's current session, open or closing. */
     public Optional<DeviceLink> current(String deviceId) {
         Current c = deviceId == null ? null : current.get(deviceId);
