@@ -72,15 +72,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private TopicPolicy policy;
     private boolean cleanSession;
     private boolean attached;
-    /** True once Moquette's CONNACK is on the wire and Moquette has marked the connection open. */
-    private boolean open;
-    /**
-     * Packets that arrived between CONNECT and the end of Moquette's CONNACK write. Moquette 0.17 marks a
-     * connection open only in its CONNACK write listener and drops one whose SUBSCRIBE comes sooner ("SUBSCRIBE
-     * received on already closed connection"), which a fast client hits; so they wait here and are replayed.
-     */
-    private final List<MqttMessage> early = new ArrayList<>();
-    private static final io.netty.util.AttributeKey<Object> MOQUETTE_KEEP_ALIVE = io.netty.util.AttributeKey.valueOf("keepAlive");
+    private final EarlyPackets early = new EarlyPackets();
     /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** SUBSCRIBE packet id -> the twin/method features it turns on, until their SUBACK passes. */
@@ -120,8 +112,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             close(type + " before CONNECT");
             return;
         }
-        if (type != MqttMessageType.CONNECT && !open) {
-            early.add(mqtt);
+        if (type != MqttMessageType.CONNECT && early.hold(mqtt)) {
             return;
         }
         handle(mqtt, type);
@@ -282,7 +273,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             // connection open by now.
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    openWhenMoquetteIs(0);
+                    early.openWhenMoquetteIs(ctx, m -> handle(m, m.fixedHeader().messageType()));
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && featureSubscribes.containsKey(subAck.variableHeader().messageId())) {
@@ -358,36 +349,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- lifecycle ---------------------------------------------------------------------------
 
-    /**
-     * Moquette's own CONNACK listener may run after ours: wait (on the event loop) until it has run, which
-     * it shows by setting the channel's "keepAlive" attribute right after marking the connection open.
-     * Bounded, in case a Moquette upgrade stops setting it.
-     */
-    private void openWhenMoquetteIs(int attempt) {
-        if (ctx.channel().isActive() && ctx.channel().attr(MOQUETTE_KEEP_ALIVE).get() == null && attempt < 2000) {
-            ctx.channel().eventLoop().schedule(() -> openWhenMoquetteIs(attempt + 1), 1, TimeUnit.MILLISECONDS);
-            return;
-        }
-        open = true;
-        replayEarlyPackets();
-    }
-
-    private void replayEarlyPackets() {
-        List<MqttMessage> held = new ArrayList<>(early);
-        early.clear();
-        for (MqttMessage m : held) {
-            if (ctx.channel().isActive()) {
-                handle(m, m.fixedHeader().messageType());
-            } else {
-                ReferenceCountUtil.release(m);
-            }
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        early.release();
         if (twinsAndMethods != null) {
             twinsAndMethods.closeAll();
         }
