@@ -17,6 +17,7 @@ public final class Telemetry {
     public synchronized void record(TelemetryMessage message) {
         received.add(message);
         notifyAll();
+        TelemetryLog.recorded(message);
     }
 
     /** Every message received, oldest first. */

@@ -1,0 +1,38 @@
+"""The tutorial the way its Python users write it: IoTHubDeviceClient.create_from_connection_string and
+receive_message() printing vars(message) on the device; IoTHubRegistryManager.send_c2d_message with
+system and application properties on the back end."""
+import json
+
+from azure.iot.device import IoTHubDeviceClient
+
+from conftest import WAIT_SECONDS
+
+
+def test_device_receives_every_property_the_back_end_sets(new_device, registry):
+    device_id, device_connection_string = new_device()
+    client = IoTHubDeviceClient.create_from_connection_string(device_connection_string)
+    client.connect()
+    try:
+        for i in range(2):
+            data = json.dumps({"message": f"message_{i}", "index": i})
+            registry.send_c2d_message(device_id, data, properties={
+                "messageId": f"message_{i}",
+                "correlationId": f"correlation_{i}",
+                "contentType": "application/json",
+                "testProperty": f"value_{i}",
+            })
+        received = []
+        for _ in range(2):
+            message = client.receive_message(timeout=WAIT_SECONDS)
+            assert message is not None, f"the device received {len(received)} of 2 messages"
+            print(vars(message))  # what the tutorial's device prints
+            received.append(message)
+    finally:
+        client.shutdown()
+
+    for i, message in enumerate(received):
+        assert message.message_id == f"message_{i}"
+        assert message.correlation_id == f"correlation_{i}"
+        assert message.content_type == "application/json"
+        assert message.custom_properties == {"testProperty": f"value_{i}"}
+        assert json.loads(message.data) == {"message": f"message_{i}", "index": i}
