@@ -85,9 +85,10 @@ service_cs="$(sed -n 's/^IOTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
 ca="$work/ca.pem"
 echo "conformance: standalone hub on $HOST (pid $hub_pid) is READY; its log: target/conformance/hub.log"
 
-# Only what a user has: the connection string, the CA through the documented variables, and (for the
-# telemetry checks) the hub's log. Variables of the machine that would point trust elsewhere are overridden.
-common_env=(IOTHUB_CONNECTION_STRING="$service_cs" FAKE_HUB_LOG="$out/hub.log")
+# Only what a user has: the connection string and the CA (through the documented variables, and as a file for the
+# tests of the SDKs' own trust options), plus the hub's log for the telemetry checks. Variables of the machine
+# that would point trust elsewhere (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS) are overridden.
+common_env=(IOTHUB_CONNECTION_STRING="$service_cs" FAKE_HUB_LOG="$out/hub.log" FAKE_HUB_CA_PEM="$ca")
 summaries=()
 failed=0
 

@@ -41,3 +41,9 @@ def test_c2d_send_with_a_wrong_key_fails_cbs_authentication(new_device, service_
         assert refused.value.status_code == 401
     finally:
         registry.amqp_svc_client.disconnect_sync()
+
+
+def test_c2d_send_to_an_unknown_device_fails(registry):
+    # The SDK turns the hub's amqp:not-found rejection into this generic exception.
+    with pytest.raises(Exception, match="C2D message send failure"):
+        registry.send_c2d_message("py-no-such-device", "never delivered")

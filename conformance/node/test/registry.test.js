@@ -36,7 +36,8 @@ test('create, get, disable and delete a device; the disabled device is refused',
   assert.equal((await registry.get(deviceId)).responseBody.status, 'disabled');
 
   const disabled = DeviceClient.fromConnectionString(connectionString, Mqtt);
-  await assert.rejects(disabled.open(), (err) => err.constructor.name === 'UnauthorizedError'); // ... the disabled one is not
+  await assert.rejects(disabled.open(), (err) => err.constructor.name === 'UnauthorizedError'
+    && /Connection refused/.test(err.transportError.message)); // ... the disabled one is not
   await disabled.close();
 
   await registry.delete(deviceId);
