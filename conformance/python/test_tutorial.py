@@ -36,3 +36,24 @@ def test_device_receives_every_property_the_back_end_sets(new_device, registry):
         assert message.content_type == "application/json"
         assert message.custom_properties == {"testProperty": f"value_{i}"}
         assert json.loads(message.data) == {"message": f"message_{i}", "index": i}
+
+
+def test_reserved_characters_survive_in_every_property(new_device, registry):
+    # The hub percent-encodes the MQTT property bag; the SDK must read back exactly what the back end sent.
+    device_id, device_connection_string = new_device()
+    odd = "a&b=c/d ü %+?#"
+    client = IoTHubDeviceClient.create_from_connection_string(device_connection_string)
+    client.connect()
+    try:
+        registry.send_c2d_message(device_id, "x", properties={
+            "messageId": "id&1 +", "correlationId": "c/2?", "contentType": "text/plain; charset=utf-8",
+            "contentEncoding": "utf-8", "odd-key.$": odd})
+        message = client.receive_message(timeout=WAIT_SECONDS)
+    finally:
+        client.shutdown()
+    assert message is not None, "the device received nothing"
+    assert message.message_id == "id&1 +"
+    assert message.correlation_id == "c/2?"
+    assert message.content_type == "text/plain; charset=utf-8"
+    assert message.content_encoding == "utf-8"
+    assert message.custom_properties == {"odd-key.$": odd}
