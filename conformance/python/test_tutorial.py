@@ -2,6 +2,7 @@
 receive_message() printing vars(message) on the device; IoTHubRegistryManager.send_c2d_message with
 system and application properties on the back end."""
 import json
+import queue
 
 from azure.iot.device import IoTHubDeviceClient
 
@@ -57,3 +58,20 @@ def test_reserved_characters_survive_in_every_property(new_device, registry):
     assert message.content_type == "text/plain; charset=utf-8"
     assert message.content_encoding == "utf-8"
     assert message.custom_properties == {"odd-key.$": odd}
+
+
+def test_the_handler_style_device_gets_messages_queued_while_it_was_offline(new_device, registry):
+    # The SDK's current style (on_message_received); the messages wait in the hub until the device subscribes.
+    device_id, device_connection_string = new_device()
+    for i in range(2):
+        registry.send_c2d_message(device_id, f"queued {i}", properties={"messageId": f"queued_{i}"})
+    received = queue.Queue()
+    client = IoTHubDeviceClient.create_from_connection_string(device_connection_string)
+    client.on_message_received = received.put
+    try:
+        client.connect()
+        messages = [received.get(timeout=WAIT_SECONDS) for _ in range(2)]
+    finally:
+        client.shutdown()
+    assert [m.message_id for m in messages] == ["queued_0", "queued_1"]
+    assert [m.data for m in messages] == [b"queued 0", b"queued 1"]
