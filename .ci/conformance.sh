@@ -4,7 +4,7 @@
 #   bash .ci/conformance.sh            # both languages
 #   bash .ci/conformance.sh python     # or only one: python | node
 #
-# Needs fake-hub/target/fake-hub-standalone.jar (built if missing), Python 3.9+ with venv and pip, Node.js 20+
+# Needs fake-hub/target/fake-hub-standalone.jar (built if missing), Python 3.10+ with venv and pip, Node.js 20+
 # with npm, and root or CAP_NET_BIND_SERVICE (the registry REST is on 443, as on IoT Hub). Installs the pinned
 # SDKs into target/conformance/ (a venv; `npm ci` in a copy of conformance/node), starts the hub on
 # $CONFORMANCE_HOST (default 127.0.0.10) with its telemetry log on, gives each suite only what a user would have
