@@ -6,7 +6,7 @@
 #
 # Needs fake-hub/target/fake-hub-standalone.jar (built if missing), Python 3.10+ with venv and pip, Node.js 20+
 # with npm, and root or CAP_NET_BIND_SERVICE (the registry REST is on 443, as on IoT Hub). Installs the pinned
-# SDKs into target/conformance/ (a venv; `npm ci` in a copy of conformance/node), starts the hub on
+# SDKs (a venv in target/py; `npm ci` in a copy of conformance/node in target/conformance), starts the hub on
 # $CONFORMANCE_HOST (default 127.0.0.10) with its telemetry log on, gives each suite only what a user would have
 # (the printed IOTHUB_CONNECTION_STRING and the CA through the variables the README documents), and prints one
 # line per language: `python: N passed, M failed`. Exits non-zero if any test failed or a suite ran none.
