@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.http.WebSocketTransport;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class FakeIotHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FakeIotHub.class);
+    /** The built-in endpoint's Event Hub-compatible name ({@code EntityPath}). */
+    private static final String EVENT_HUB_ENTITY = "fakehub";
 
     private final Builder settings;
     private final HubClock clock;
@@ -52,6 +55,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
+    private final EventHubEndpoint eventHub;
     private final Faults faults = new Faults();
     private final HubTrust trust;
     private final HubContext context;
@@ -73,11 +77,14 @@ public final class FakeIotHub implements AutoCloseable {
         this.cloudToDevice = new CloudToDevice(registry, clock,
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
         this.telemetry = new Telemetry(clock, settings.retention);
+        this.eventHub = new EventHubEndpoint(EVENT_HUB_ENTITY, settings.eventHubPartitions, clock, registry,
+                settings.retention);
+        telemetry.onAccepted(eventHub::enqueue);
         this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64);
+                certificates, settings.feedbackBatchWindow, 64, eventHub);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
         cloudToDevice.beforeSend(faults::checkSend);
         faults.bindDisconnect(this::disconnect);
@@ -189,6 +196,21 @@ public final class FakeIotHub implements AutoCloseable {
         return telemetry;
     }
 
+    /** The built-in Event Hubs-compatible endpoint: partitions, consumer groups, the events they hold. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /**
+     * The built-in endpoint's connection string for the Event Hubs SDKs ({@code iothubowner}'s key,
+     * AMQPS on this host). The Java client trusts only the JVM default: {@code SSLContext.setDefault(trust().sslContext())}.
+     */
+    public String eventHubsConnectionString() {
+        String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
+        return "Endpoint=sb://" + settings.host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
+                + authenticator.policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
+    }
+
     public HubTrust trust() {
         return trust;
     }
@@ -221,6 +243,7 @@ public final class FakeIotHub implements AutoCloseable {
         cloudToDevice.reset();
         feedback.reset();
         telemetry.reset();
+        eventHub.reset();
         clock.reset();
     }
 
@@ -258,6 +281,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private int eventHubPartitions = 4;
         private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
@@ -345,6 +369,15 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /** Partitions of the built-in Event Hubs endpoint (default 4, like a new IoT Hub; 1 to 32). */
+        public Builder eventHubPartitions(int partitions) {
+            if (partitions < 1 || partitions > 32) {
+                throw new IllegalArgumentException("partitions must be 1 to 32, not " + partitions);
+            }
+            this.eventHubPartitions = partitions;
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -403,6 +436,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
             b.retention = retention;
+            b.eventHubPartitions = eventHubPartitions;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }

@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
@@ -16,8 +17,17 @@ import java.time.Duration;
  * @param host                 the loopback (or explicitly allowed) address every listener binds
  * @param feedbackBatchWindow  how long feedback waits for more records before a batch is sent
  * @param feedbackBatchSize    the most records in one feedback batch (IoT Hub: 64)
+ * @param eventHub             the built-in Event Hubs-compatible endpoint (its AMQP nodes read it)
  */
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
-        Duration feedbackBatchWindow, int feedbackBatchSize) {
+        Duration feedbackBatchWindow, int feedbackBatchSize, EventHubEndpoint eventHub) {
+
+    /** A context whose built-in Event Hubs endpoint (4 partitions) is fed nothing: for adapter tests. */
+    public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
+            Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
+            Duration feedbackBatchWindow, int feedbackBatchSize) {
+        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates, feedbackBatchWindow,
+                feedbackBatchSize, new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
+    }
 }
