@@ -107,6 +107,11 @@ public final class EventHubEndpoint {
         return p.from(0, Integer.MAX_VALUE);
     }
 
+    /** How many receivers read a partition now, over all consumer groups (for tests to await an attach). */
+    public synchronized int readers(String partitionId) {
+        return (int) readers.stream().filter(r -> r.partition.id.equals(partitionId)).count();
+    }
+
     /** Telemetry owner's feed: the accepted message becomes the next event of its device's partition. */
     public synchronized HubEvent enqueue(TelemetryMessage message) {
         Partition p = partition(partitionOf(message.deviceId()));
