@@ -48,9 +48,9 @@ final class Partition {
     /** Up to {@code max} events from sequence number {@code from} on (or from the oldest kept, if that is later). */
     List<HubEvent> from(long from, int max) {
         long first = firstSequenceNumber();
-        int start = head + (int) Math.max(0, from - first);
-        int end = Math.min(events.size(), start + Math.max(0, max));
-        return start >= end ? List.of() : List.copyOf(events.subList(start, end));
+        long start = head + Math.max(0, from - first);
+        int end = (int) Math.min(events.size(), start + Math.max(0, max));
+        return start >= end ? List.of() : List.copyOf(events.subList((int) start, end));
     }
 
     /** The sequence number of the first kept event at or after {@code position}. */
