@@ -39,9 +39,12 @@ final class EventHubPartitionNode {
             "\\s*amqp\\.annotation\\.(x-opt-offset|x-opt-sequence-number|x-opt-enqueued-time)\\s*(>=?)\\s*'([^']*)'\\s*",
             Pattern.CASE_INSENSITIVE);
     private static final int BATCH = 64;
+    private static final String STOLEN = "amqp:link:stolen";
 
     private final AmqpConnection connection;
     private final EventHubEndpoint endpoint;
+    /** This connection's open receivers; used on the connection's context only. */
+    private final Map<ProtonSender, EventReader> readers = new LinkedHashMap<>();
 
     EventHubPartitionNode(AmqpConnection connection, EventHubEndpoint endpoint) {
         this.connection = connection;
@@ -84,13 +87,13 @@ final class EventHubPartitionNode {
         }
         link.setQoS(link.getRemoteQoS());
         link.sendQueueDrainHandler(s -> pump(link, reader));
-        connection.open(link, reader::close);
         readers.put(link, reader);
+        connection.open(link, () -> {
+            readers.remove(link);
+            reader.close();
+        });
         pump(link, reader);
     }
-
-    private static final String STOLEN = "amqp:link:stolen";
-    private final Map<ProtonSender, EventReader> readers = new LinkedHashMap<>();
 
     private void pump(ProtonSender link, EventReader known) {
         EventReader reader = known != null ? known : readers.get(link);
