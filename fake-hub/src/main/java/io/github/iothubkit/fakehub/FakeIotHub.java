@@ -124,7 +124,10 @@ public final class FakeIotHub implements AutoCloseable {
             // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
             RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
                     .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
-                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust))
+                    // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint
+                    .webSocket("/$servicebus/websocket", "AMQPWSB10",
+                            WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {

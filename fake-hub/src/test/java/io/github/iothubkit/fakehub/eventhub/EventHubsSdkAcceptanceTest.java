@@ -44,7 +44,8 @@ class EventHubsSdkAcceptanceTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host("127.0.0.140").manualClock().build();
+    static FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host("127.0.0.140").manualClock()
+            .configure(b -> b.httpsPort(443)).build();
 
     private static SSLContext previousDefault;
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -75,6 +76,49 @@ class EventHubsSdkAcceptanceTest {
                 .buildAsyncConsumerClient();
         closing.add(client::close);
         return client;
+    }
+
+    @Test
+    void aConsumerOverWebSocketsReadsThroughPort443() throws Exception {
+        DeviceClient client = device(hub.devices().create("ws-reader"));
+        send(client, "ws-reader", 0, 2);
+        EventHubConsumerAsyncClient consumer = new EventHubClientBuilder()
+                .connectionString(hub.hub().eventHubsConnectionString())
+                .consumerGroup("$Default")
+                .transportType(com.azure.core.amqp.AmqpTransportType.AMQP_WEB_SOCKETS)
+                .retryOptions(new AmqpRetryOptions().setMaxRetries(1).setTryTimeout(Duration.ofSeconds(20)))
+                .buildAsyncConsumerClient();
+        closing.add(consumer::close);
+
+        assertThat(bodies(read(consumer, hub.hub().eventHub().partitionOf("ws-reader"), EventPosition.earliest(), 2)))
+                .containsExactly("{\"reading\":0}", "{\"reading\":1}");
+    }
+
+    @Test
+    void aWrongKeyOrAnUnknownConsumerGroupIsRefusedAndTheEndpointServesOthers() throws Exception {
+        DeviceClient client = device(hub.devices().create("guarded"));
+        send(client, "guarded", 0, 1);
+        String partition = hub.hub().eventHub().partitionOf("guarded");
+        String wrongKey = hub.hub().eventHubsConnectionString().replaceFirst("SharedAccessKey=[^;]+",
+                "SharedAccessKey=" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        EventHubConsumerAsyncClient intruder = new EventHubClientBuilder().connectionString(wrongKey)
+                .consumerGroup("$Default")
+                .retryOptions(new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(10)))
+                .buildAsyncConsumerClient();
+        closing.add(intruder::close);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(intruder, partition, EventPosition.earliest(), 1))
+                .hasMessageContaining("nauthorized");
+
+        EventHubConsumerAsyncClient lost = new EventHubClientBuilder()
+                .connectionString(hub.hub().eventHubsConnectionString()).consumerGroup("no-such-group")
+                .retryOptions(new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(10)))
+                .buildAsyncConsumerClient();
+        closing.add(lost::close);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(lost, partition, EventPosition.earliest(), 1))
+                .hasMessageContaining("could not be found");
+
+        assertThat(read(consumer("$Default"), partition, EventPosition.earliest(), 1))
+                .extracting(EventData::getMessageId).containsExactly("m-0");
     }
 
     private DeviceClient device(DeviceIdentity identity) throws Exception {
