@@ -5,9 +5,11 @@ import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
+import io.github.iothubkit.fakehub.method.DirectMethods;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.github.iothubkit.fakehub.twin.Twins;
 import java.time.Duration;
 
 /**
@@ -21,13 +23,15 @@ import java.time.Duration;
  */
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
-        Duration feedbackBatchWindow, int feedbackBatchSize, EventHubEndpoint eventHub) {
+        Duration feedbackBatchWindow, int feedbackBatchSize, Twins twins, DirectMethods methods,
+        EventHubEndpoint eventHub) {
 
-    /** A context whose built-in Event Hubs endpoint (4 partitions) is fed nothing: for adapter tests. */
+    /** A context with twins, methods and a built-in Event Hubs endpoint (4 partitions, fed nothing) of its own, for adapters tested without a whole hub. */
     public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
             Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
             Duration feedbackBatchWindow, int feedbackBatchSize) {
-        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates, feedbackBatchWindow,
-                feedbackBatchSize, new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
+        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
+                feedbackBatchWindow, feedbackBatchSize, new Twins(registry, clock, id -> false),
+                new DirectMethods(registry, clock), new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
     }
 }
