@@ -79,6 +79,21 @@ class EventHubsSdkAcceptanceTest {
     }
 
     @Test
+    void theSyncConsumerReadsWithACreditOfOneAtATime() throws Exception {
+        DeviceClient client = device(hub.devices().create("sync-reader"));
+        send(client, "sync-reader", 0, 3);
+        com.azure.messaging.eventhubs.EventHubConsumerClient sync = new EventHubClientBuilder()
+                .connectionString(hub.hub().eventHubsConnectionString()).consumerGroup("$Default")
+                .buildConsumerClient();
+        closing.add(sync::close);
+
+        List<String> bodies = new ArrayList<>();
+        sync.receiveFromPartition(hub.hub().eventHub().partitionOf("sync-reader"), 3, EventPosition.earliest(), WAIT)
+                .forEach(e -> bodies.add(e.getData().getBodyAsString()));
+        assertThat(bodies).containsExactly("{\"reading\":0}", "{\"reading\":1}", "{\"reading\":2}");
+    }
+
+    @Test
     void aConsumerOverWebSocketsReadsThroughPort443() throws Exception {
         DeviceClient client = device(hub.devices().create("ws-reader"));
         send(client, "ws-reader", 0, 2);
