@@ -132,6 +132,11 @@ final class Cbs {
         return eventHub;
     }
 
+    /** The hub's time, which every grant's expiry is checked against. */
+    Instant now() {
+        return hub.clock().now();
+    }
+
     /** A valid service grant, if any. */
     Optional<Grant> service() {
         Instant now = hub.clock().now();

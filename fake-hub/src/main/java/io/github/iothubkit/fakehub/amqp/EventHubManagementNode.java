@@ -93,8 +93,7 @@ final class EventHubManagementNode {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        EventHubAccess.Verdict verdict = cbs.eventHubAccess().check(token, resource,
-                java.time.Instant.now());
+        EventHubAccess.Verdict verdict = cbs.eventHubAccess().check(token, resource, cbs.now());
         return verdict.accepted() ? null : verdict.reason();
     }
 
