@@ -50,6 +50,7 @@ public final class HubCertificates {
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
     private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private volatile javax.net.ssl.SSLContext serverSslContext;
     private volatile HubTrust trust;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
@@ -180,6 +181,24 @@ public final class HubCertificates {
             keyManagerFactory = factory;
         }
         return factory;
+    }
+
+    /**
+     * A server TLS context with this key and chain, built once. It has no trust manager: the hub asks no
+     * client for a certificate, and the JDK's default one would first read every CA of its cacerts file.
+     */
+    public javax.net.ssl.SSLContext serverSslContext() {
+        javax.net.ssl.SSLContext context = serverSslContext;
+        if (context == null) {
+            try {
+                context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(keyManagerFactory().getKeyManagers(), new javax.net.ssl.TrustManager[0], null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("could not build the hub's server TLS context", e);
+            }
+            serverSslContext = context;
+        }
+        return context;
     }
 
     /** What a client needs to trust this hub (its CA), built once. */
