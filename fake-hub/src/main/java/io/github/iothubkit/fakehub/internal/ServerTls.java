@@ -1,7 +1,9 @@
 package io.github.iothubkit.fakehub.internal;
 
 import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,8 +26,9 @@ import javax.net.ssl.TrustManagerFactory;
  * The listeners' Netty TLS contexts, made straight from a JDK {@link SSLContext}. Netty's own builder
  * ({@code SslContextBuilder.forServer}) runs a self-check when its server context class loads that parses a
  * PEM key through BouncyCastle whenever bcprov is on the class path, and so builds BouncyCastle's whole
- * provider: 0.4-0.7 s of a hub's first start. The contexts here are what that builder would make for a
- * JDK provider without client authentication.
+ * provider: 0.4-0.7 s of a hub's first start. Netty's {@link JdkSslContext} in turn makes a throw-away
+ * default context on first use, which reads every CA of the JDK's cacerts file (about 0.1 s). The server
+ * contexts here do neither; they offer the JDK's default cipher suites, on every listener alike.
  */
 public final class ServerTls {
 
@@ -32,10 +37,9 @@ public final class ServerTls {
     private ServerTls() {
     }
 
-    /** Moquette's context: TLS 1.3 and 1.2, Netty's default cipher suites (as its builder chooses them). */
+    /** Moquette's context: TLS 1.3 and 1.2. */
     public static SslContext netty(HubCertificates certificates) {
-        return new JdkSslContext(certificates.serverSslContext(), false, null, IdentityCipherSuiteFilter.INSTANCE,
-                null, ClientAuth.NONE, PROTOCOLS, false);
+        return new JdkServerContext(certificates.serverSslContext(), PROTOCOLS, ClientAuth.NONE);
     }
 
     /** Vert.x engine options whose server contexts skip Netty's builder; Vert.x still sets the protocols. */
@@ -150,15 +154,75 @@ public final class ServerTls {
             } catch (GeneralSecurityException e) {
                 throw new SSLException("could not build a server TLS context", e);
             }
-            Iterable<String> suites = cipherSuites.isEmpty()
-                    ? List.of(context.createSSLEngine().getEnabledCipherSuites()) : cipherSuites;
+            if (cipherSuites.isEmpty() && !(useAlpn && !applicationProtocols.isEmpty())) {
+                return new JdkServerContext(context, null, clientAuth); // Vert.x sets the protocols on each engine
+            }
             ApplicationProtocolConfig alpn = useAlpn && !applicationProtocols.isEmpty()
                     ? new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.FATAL_ALERT, applicationProtocols)
                     : null;
+            Iterable<String> suites = cipherSuites.isEmpty()
+                    ? List.of(context.getDefaultSSLParameters().getCipherSuites()) : cipherSuites;
             return new JdkSslContext(context, false, suites, IdentityCipherSuiteFilter.INSTANCE, alpn, clientAuth,
                     null, false);
+        }
+    }
+
+    /** A server context that hands out the JDK context's engines, with its default cipher suites. */
+    private static final class JdkServerContext extends SslContext {
+        private final SSLContext context;
+        private final String[] protocols;
+        private final ClientAuth clientAuth;
+
+        JdkServerContext(SSLContext context, String[] protocols, ClientAuth clientAuth) {
+            this.context = context;
+            this.protocols = protocols;
+            this.clientAuth = clientAuth;
+        }
+
+        @Override
+        public boolean isClient() {
+            return false;
+        }
+
+        @Override
+        public List<String> cipherSuites() {
+            return List.of(context.getDefaultSSLParameters().getCipherSuites());
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public ApplicationProtocolNegotiator applicationProtocolNegotiator() {
+            return List::of; // no ALPN
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc) {
+            return configure(context.createSSLEngine());
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc, String peerHost, int peerPort) {
+            return configure(context.createSSLEngine(peerHost, peerPort));
+        }
+
+        private SSLEngine configure(SSLEngine engine) {
+            engine.setUseClientMode(false);
+            if (protocols != null) {
+                engine.setEnabledProtocols(protocols);
+            }
+            switch (clientAuth) {
+                case REQUIRE -> engine.setNeedClientAuth(true);
+                case OPTIONAL -> engine.setWantClientAuth(true);
+                default -> { }
+            }
+            return engine;
+        }
+
+        @Override
+        public SSLSessionContext sessionContext() {
+            return context.getServerSessionContext();
         }
     }
 }
