@@ -53,8 +53,8 @@ public final class HubCertificates {
     private final X509Certificate caCertificate;
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
-    private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
-    private volatile javax.net.ssl.SSLContext serverSslContext;
+    private javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private javax.net.ssl.SSLContext serverSslContext;
     private volatile HubTrust trust;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
@@ -205,8 +205,8 @@ public final class HubCertificates {
      * cheap: a PKCS#12 store (what Netty and Vert.x build from a bare key) runs a slow key derivation,
      * which cost 20-100 ms on every hub start.
      */
-    public javax.net.ssl.KeyManagerFactory keyManagerFactory() {
-        javax.net.ssl.KeyManagerFactory factory = keyManagerFactory;
+    public synchronized javax.net.ssl.KeyManagerFactory keyManagerFactory() {
+        javax.net.ssl.KeyManagerFactory factory = keyManagerFactory; // both start lanes ask: build it once
         if (factory == null) {
             try {
                 char[] password = "fake-hub".toCharArray(); // protects an in-memory store only
@@ -228,7 +228,7 @@ public final class HubCertificates {
      * A server TLS context with this key and chain, built once. It has no trust manager: the hub asks no
      * client for a certificate, and the JDK's default one would first read every CA of its cacerts file.
      */
-    public javax.net.ssl.SSLContext serverSslContext() {
+    public synchronized javax.net.ssl.SSLContext serverSslContext() {
         javax.net.ssl.SSLContext context = serverSslContext;
         if (context == null) {
             try {
