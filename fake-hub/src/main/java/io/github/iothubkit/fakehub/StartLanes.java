@@ -5,19 +5,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A hub starts in two lanes, which on a fresh JVM (mostly class loading) saves a good part of the first
- * start: the caller's thread makes the certificates and starts Moquette, while another thread creates the
- * shared Vert.x and then starts the listeners on it. Warm, the second lane costs one short-lived thread.
+ * The first hub of a JVM starts in two lanes, which saves a good part of a cold start (mostly class
+ * loading): the caller's thread makes the certificates and starts Moquette, while another thread creates
+ * the shared Vert.x and then starts the listeners on it. Once Vert.x exists, starts take a few milliseconds
+ * and run in one lane, one listener after the other, as handing work to a second thread would cost more.
  */
 final class StartLanes {
+
+    private static final CompletableFuture<Void> WARM = CompletableFuture.completedFuture(null);
+    private static volatile boolean vertxCreated;
 
     private StartLanes() {
     }
 
     /** Creates the shared Vert.x on another thread, beside the certificates the hub makes meanwhile. */
     static CompletableFuture<Void> prepareVertx() {
-        // a failure here shows again, with the usual message, when an adapter asks for Vert.x itself
-        return CompletableFuture.runAsync(SharedVertx::get, StartLanes::thread).exceptionally(e -> null);
+        if (vertxCreated) {
+            return WARM;
+        }
+        return CompletableFuture.runAsync(() -> {
+            SharedVertx.get();
+            vertxCreated = true;
+        }, StartLanes::thread).exceptionally(e -> null); // it fails again, with the usual message, in the adapter
     }
 
     /**
@@ -26,6 +35,11 @@ final class StartLanes {
      * lanes had run one after the other.
      */
     static void run(CompletableFuture<Void> vertx, Runnable vertxLane, Runnable here) {
+        if (vertx == WARM) {
+            here.run();
+            vertxLane.run();
+            return;
+        }
         CompletableFuture<Void> other = vertx.thenRunAsync(vertxLane, StartLanes::thread);
         RuntimeException failure = null;
         try {

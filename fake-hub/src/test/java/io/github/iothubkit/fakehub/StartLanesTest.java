@@ -9,15 +9,69 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * MQTT starts beside AMQP and REST: a start that fails in either lane fails as the one-after-the-other start
- * did (MQTT's failure first) and leaves nothing bound.
+ * The first start runs MQTT beside AMQP and REST: a start that fails in either lane fails as the
+ * one-after-the-other start did (MQTT's failure first) and leaves nothing bound. The hub-level cases run
+ * in whichever mode this JVM is in (lanes on its first start, one lane after); the lanes themselves are
+ * pinned directly.
  */
 class StartLanesTest {
 
     private static final String HOST = "127.0.0.66";
+
+    /** Not the warm marker: the two-lane path, whatever this JVM started before. */
+    private static CompletableFuture<Void> coldVertx() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Test
+    void theVertxLaneRunsOnAnotherThreadAndBothHaveEndedWhenRunReturns() {
+        AtomicReference<String> lane = new AtomicReference<>();
+        AtomicReference<String> here = new AtomicReference<>();
+        StartLanes.run(coldVertx(), () -> lane.set(Thread.currentThread().getName()),
+                () -> here.set(Thread.currentThread().getName()));
+        assertThat(here.get()).isEqualTo(Thread.currentThread().getName());
+        assertThat(lane.get()).isEqualTo("fake-iot-hub-start");
+    }
+
+    @Test
+    void whenBothLanesFailTheCallersFailureWinsAfterTheOtherLaneHasEnded() {
+        AtomicBoolean laneEnded = new AtomicBoolean();
+        CountDownLatch mqttFailed = new CountDownLatch(1);
+        IllegalStateException mqtt = new IllegalStateException("mqtt");
+        assertThatThrownBy(() -> StartLanes.run(coldVertx(), () -> {
+            try {
+                mqttFailed.await(10, TimeUnit.SECONDS); // still busy when the caller's lane fails
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            laneEnded.set(true);
+            throw new IllegalArgumentException("amqp");
+        }, () -> {
+            mqttFailed.countDown();
+            throw mqtt;
+        })).isSameAs(mqtt);
+        assertThat(laneEnded).isTrue();
+    }
+
+    @Test
+    void aFailureOfTheVertxLaneAloneIsRethrownAsItself() {
+        IllegalArgumentException amqp = new IllegalArgumentException("amqp");
+        assertThatThrownBy(() -> StartLanes.run(coldVertx(), () -> {
+            throw amqp;
+        }, () -> { })).isSameAs(amqp);
+        AssertionError error = new AssertionError("an Error stays an Error");
+        assertThatThrownBy(() -> StartLanes.run(coldVertx(), () -> {
+            throw error;
+        }, () -> { })).isSameAs(error);
+    }
 
     @Test
     void aTakenMqttPortFailsTheStartAndFreesTheOtherLanesPorts() throws Exception {
