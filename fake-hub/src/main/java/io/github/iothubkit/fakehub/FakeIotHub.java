@@ -6,8 +6,10 @@ import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
+import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
@@ -68,10 +70,10 @@ public final class FakeIotHub implements AutoCloseable {
         this.clock = settings.clock;
         this.registry = new DeviceRegistry(settings.host);
         this.authenticator = new HubAuthenticator(settings.host, registry);
-        this.feedback = new FeedbackJournal(clock);
+        this.feedback = new FeedbackJournal(clock, settings.retention);
         this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
-        this.telemetry = new Telemetry();
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
+        this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
@@ -99,10 +101,9 @@ public final class FakeIotHub implements AutoCloseable {
         adapters.add(mqtt);
         adapters.add(amqp); // before either starts: close() stops them in reverse, however far each got
         try {
-            StartLanes.run(vertx, () -> {
-                amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP");
-                startRegistry();
-            }, () -> mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT"));
+            StartLanes.run(vertx, () -> amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP"),
+                    () -> mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT"));
+            startRegistry(); // its WebSocket relays need both ports
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
             return this;
@@ -116,16 +117,19 @@ public final class FakeIotHub implements AutoCloseable {
         if (settings.httpsPort < 0) {
             return;
         }
-        RegistryHttpAdapter registryAdapter = new RegistryHttpAdapter(this::isConnected);
-        adapters.add(registryAdapter);
+        // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
+        RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
+                .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
+                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+        adapters.add(https);
         try {
-            httpsPort = startAdapter(registryAdapter, settings.httpsPort, "HTTPS registry");
+            httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
             }
-            adapters.remove(registryAdapter);
-            registryAdapter.close();
+            adapters.remove(https);
+            https.close();
             LOG.warn("Registry REST is off: port {} cannot be bound on {} ({}); MQTT and AMQP work without it",
                     settings.httpsPort, settings.host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
@@ -259,6 +263,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
 
@@ -333,6 +338,18 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /** How many finished C2D messages, feedback records and telemetry messages are kept (default 100,000). */
+        public Builder historyLimit(int items) {
+            this.retention = retention.withMaxCount(items);
+            return this;
+        }
+
+        /** Also drops those finished longer than {@code age} ago by the hub's clock (default: no age limit). */
+        public Builder historyMaxAge(Duration age) {
+            this.retention = retention.withMaxAge(Objects.requireNonNull(age, "age"));
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -391,6 +408,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.clock = clock;
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
+            b.retention = retention;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionException;
 /**
  * The first hub of a JVM starts in two lanes, which saves a good part of a cold start (mostly class
  * loading): the caller's thread makes the certificates and starts Moquette, while another thread creates
- * the shared Vert.x and then starts the listeners on it. Once Vert.x exists, starts take a few milliseconds
+ * the shared Vert.x and then starts AMQP on it. Once Vert.x exists, starts take a few milliseconds
  * and run in one lane, one listener after the other, as handing work to a second thread would cost more.
  */
 final class StartLanes {
