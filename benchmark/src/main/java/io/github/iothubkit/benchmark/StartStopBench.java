@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -74,19 +75,27 @@ final class StartStopBench {
         List<Map<String, Double>> whole = new ArrayList<>();
         List<Map<String, Double>> split = new ArrayList<>();
         long[] walls = new long[runs];
+        long parentCpu = Stats.processCpuNanos();
+        long parentWall = System.nanoTime();
         for (int i = 0; i < runs; i++) { // interleaved, so a noisy moment hits both kinds alike
             long t0 = System.nanoTime();
             whole.add(child(false));
             walls[i] = System.nanoTime() - t0;
             split.add(child(true));
         }
+        double parentShare = parentCpu < 0 ? Double.NaN
+                : (Stats.processCpuNanos() - parentCpu) / (double) (System.nanoTime() - parentWall);
         long[] first = column(whole, "start_ms");
         report.millis(PART, "fake hub FIRST start, fresh JVM (median of " + runs + ")", Stats.median(first),
                 "TLS generation + class loading included; runs " + list(first));
+        report.millis(PART, "  its process CPU, JVM start -> started", Stats.median(column(whole, "cpu_ms")),
+                "all threads, JIT included: hardly moved by the load, unlike the wall time");
         report.millis(PART, "  its stop", Stats.median(column(whole, "stop_ms")), "");
         report.millis(PART, "  JVM boot before main()", Stats.median(column(whole, "boot_ms")),
                 "spawn -> first line printed by main()");
-        report.millis(PART, "  whole child process", Stats.median(walls), "spawn -> exit, as a test JVM would pay");
+        report.millis(PART, "  whole child process", Stats.median(walls), String.format(Locale.ROOT,
+                "spawn -> exit, as a test JVM would pay; this process used %.0f %% of a core meanwhile",
+                parentShare * 100));
         report.millis(PART, "  split: certificates alone, fresh JVM", Stats.median(column(split, "certs_ms")),
                 "EC P-256 keys, CA and server certificate; median of " + runs);
         report.millis(PART, "  split: then the hub start", Stats.median(column(split, "start_ms")),
