@@ -7,6 +7,7 @@ import io.github.iothubkit.fakehub.c2d.CloudToDeviceSpi;
 import io.github.iothubkit.fakehub.c2d.FeedbackOutbox;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.FaultRules;
+import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.method.DirectMethods;
 import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
@@ -29,18 +30,19 @@ import java.time.Duration;
  * @param host                 the loopback (or explicitly allowed) address every listener binds
  * @param feedbackBatchWindow  how long feedback waits for more records before a batch is sent
  * @param feedbackBatchSize    the most records in one feedback batch (IoT Hub: 64)
+ * @param eventHub             the built-in Event Hubs-compatible endpoint (its AMQP nodes read it)
  */
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
         Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions, FaultRules faultRules,
-        TelemetryIntake telemetryIntake, Twins twins, DirectMethods methods) {
+        TelemetryIntake telemetryIntake, Twins twins, DirectMethods methods, EventHubEndpoint eventHub) {
 
     /**
      * The owners of one hub, wired to each other: a device disabled or deleted loses its session, a
-     * deleted device its queue, twin and pending method calls.
+     * deleted device its queue, twin and pending method calls; accepted telemetry feeds the Event Hubs endpoint.
      */
     public static HubContext create(String host, HubClock clock, CloudToDevice.Limits limits, Retention retention,
-            HubCertificates certificates, Duration feedbackBatchWindow) {
+            HubCertificates certificates, Duration feedbackBatchWindow, String eventHubEntity, int eventHubPartitions) {
         RegistryEvents events = new RegistryEvents();
         DeviceRegistry registry = new DeviceRegistry(host, events);
         FeedbackJournal feedback = new FeedbackJournal(clock, retention);
@@ -49,6 +51,8 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         CloudToDevice cloudToDevice = new CloudToDevice(registry, clock, limits, feedback, retention, sessions,
                 faultRules);
         Telemetry telemetry = new Telemetry(clock, retention);
+        EventHubEndpoint eventHub = new EventHubEndpoint(eventHubEntity, eventHubPartitions, clock, registry, retention);
+        telemetry.onAccepted(eventHub::enqueue);
         Twins twins = new Twins(registry, clock, sessions::isConnected);
         DirectMethods methods = new DirectMethods(registry, clock);
         events.onChange(d -> {
@@ -64,7 +68,7 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         });
         return new HubContext(host, registry, cloudToDevice, feedback, telemetry, clock,
                 new HubAuthenticator(host, registry), certificates, feedbackBatchWindow, 64, sessions, faultRules,
-                new TelemetryIntake(telemetry, faultRules), twins, methods);
+                new TelemetryIntake(telemetry, faultRules), twins, methods, eventHub);
     }
 
     /** Acks, expiry and deletes for the C2D queues. */
@@ -77,13 +81,16 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         return FeedbackOutbox.of(feedback);
     }
 
-    /** A context whose sessions, fault rules, twins and methods are its own (adapter tests that need no devices). */
+    /**
+     * A context whose sessions, fault rules, twins, methods and Event Hubs endpoint (4 partitions, fed nothing)
+     * are its own, for adapters tested without a whole hub.
+     */
     public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
             Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
             Duration feedbackBatchWindow, int feedbackBatchSize) {
         this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
                 feedbackBatchWindow, feedbackBatchSize, new DeviceSessions(), new FaultRules(new DeviceSessions()),
                 new TelemetryIntake(telemetry, new FaultRules(new DeviceSessions())), new Twins(registry, clock, id -> false),
-                new DirectMethods(registry, clock));
+                new DirectMethods(registry, clock), new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
     }
 }
