@@ -6,13 +6,11 @@ import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
-import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.method.DirectMethods;
-import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.session.Drop;
@@ -20,7 +18,6 @@ import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
 import io.github.iothubkit.fakehub.twin.Twins;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,12 +68,7 @@ public final class FakeIotHub implements AutoCloseable {
                 HubCertificates.generate(settings.host), settings.feedbackBatchWindow, EVENT_HUB_ENTITY,
                 settings.eventHubPartitions);
         HubInternals.register(this, context);
-        Runnable c2dExpiry = context.cloudToDeviceSpi()::expireDue;
-        DirectMethodsSpi methods = DirectMethodsSpi.of(context.methods());
-        this.expiry = () -> {
-            c2dExpiry.run();
-            methods.expireDue();
-        };
+        this.expiry = context::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
@@ -112,13 +104,7 @@ public final class FakeIotHub implements AutoCloseable {
         if (settings.httpsPort < 0) {
             return;
         }
-        // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
-        RegistryHttpAdapter https = new RegistryHttpAdapter(context.sessions()::isConnected)
-                .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust()))
-                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust()))
-                // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint
-                .webSocket("/$servicebus/websocket", "AMQPWSB10",
-                        WebSocketTransport.relayTo(settings.host, amqpsPort, trust()));
+        RegistryHttpAdapter https = Listeners.frontDoor(context, mqttsPort, amqpsPort);
         adapters.add(https);
         try {
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
@@ -134,18 +120,7 @@ public final class FakeIotHub implements AutoCloseable {
     }
 
     private int startAdapter(Adapter adapter, int port, String protocol) {
-        try {
-            return adapter.start(context, port);
-        } catch (BindException e) {
-            throw new FakeIotHubException(protocol + " port " + port + " is in use on " + settings.host
-                    + " (the Azure SDKs cannot use another port): stop what holds it, or use another loopback"
-                    + " address such as builder().host(\"127.0.0.2\")", e);
-        } catch (FakeIotHubException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new FakeIotHubException("could not start the hub's " + protocol + " listener on " + settings.host
-                    + ":" + port + ": " + e.getMessage(), e);
-        }
+        return Listeners.start(adapter, context, port, protocol);
     }
 
     /** The address the hub listens on; also the {@code HostName} in its connection strings. */

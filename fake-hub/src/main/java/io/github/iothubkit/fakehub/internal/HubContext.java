@@ -71,6 +71,12 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
                 new TelemetryIntake(telemetry, faultRules), twins, methods, eventHub);
     }
 
+    /** Expires what is due by the hub's clock: C2D messages and direct-method calls (timer and clock moves). */
+    public void expireDue() {
+        cloudToDeviceSpi().expireDue();
+        DirectMethodsSpi.of(methods).expireDue();
+    }
+
     /** Acks, expiry and deletes for the C2D queues. */
     public CloudToDeviceSpi cloudToDeviceSpi() {
         return CloudToDeviceSpi.of(cloudToDevice);
