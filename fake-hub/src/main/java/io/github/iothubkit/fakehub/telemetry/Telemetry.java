@@ -41,6 +41,7 @@ public final class Telemetry {
         received.add(message, clock.now());
         accepted.accept(message); // under the lock: the endpoint sees messages in the history's order
         notifyAll();
+        TelemetryLog.recorded(message);
     }
 
     /** Hub wiring: {@code consumer} gets every accepted message (the built-in Event Hubs endpoint). */
