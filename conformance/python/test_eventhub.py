@@ -6,17 +6,18 @@ import os
 import threading
 import uuid
 
-from azure.eventhub import EventHubConsumerClient
+from azure.eventhub import EventHubConsumerClient, TransportType
 from azure.iot.device import IoTHubDeviceClient, Message
 
 from conftest import WAIT_SECONDS
 
 
-def _consumer():
+def _consumer(transport_type=TransportType.Amqp):
     connection_string = os.environ.get("EVENTHUB_CONNECTION_STRING")
     assert connection_string, "EVENTHUB_CONNECTION_STRING is not set: run the suite through .ci/conformance.sh"
     return EventHubConsumerClient.from_connection_string(connection_string, consumer_group="$Default",
-                                                         connection_verify=os.environ["FAKE_HUB_CA_PEM"])
+                                                         connection_verify=os.environ["FAKE_HUB_CA_PEM"],
+                                                         transport_type=transport_type)
 
 
 def _send(device_connection_string, *messages):
@@ -110,3 +111,16 @@ def test_partition_properties_and_a_start_after_a_sequence_number(new_device):
                            starting_position=first.sequence_number, starting_position_inclusive=False)
     assert after[second_id][1].sequence_number == second.sequence_number
     assert first_id not in seen, f"an exclusive start delivered the event it starts after: {seen}"
+
+
+def test_consumer_reads_over_websockets(new_device):
+    # AMQP over WebSockets on 443, as behind a firewall that only lets HTTPS out (needs websocket-client).
+    device_id, device_connection_string = new_device()
+    message_id = f"py-eh-ws-{uuid.uuid4()}"
+    _send(device_connection_string, Message("over websockets", message_id=message_id))
+
+    found, _ = _receive(_consumer(TransportType.AmqpOverWebsocket), {message_id}, starting_position="-1")
+
+    _, event = found[message_id]
+    assert event.body_as_str() == "over websockets"
+    assert event.system_properties[b"iothub-connection-device-id"] == device_id.encode()
