@@ -15,6 +15,8 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.Flow;
 import org.apache.qpid.proton.amqp.transport.Open;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.amqp.transport.Role;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
 import org.apache.qpid.proton.codec.AbstractDescribedType;
 import org.apache.qpid.proton.codec.EncoderImpl;
@@ -44,8 +46,8 @@ final class FullFieldLists {
             b.getRemoteChannel(), b.getNextOutgoingId(), b.getIncomingWindow(), b.getOutgoingWindow(),
             b.getHandleMax(), b.getOfferedCapabilities(), b.getDesiredCapabilities(), b.getProperties()}));
         encoder.register(type(encoder, 0x12L, Attach.class, a -> new Object[] {
-            a.getName(), a.getHandle(), a.getRole().getValue(), a.getSndSettleMode().getValue(),
-            a.getRcvSettleMode().getValue(), a.getSource(), a.getTarget(), a.getUnsettled(),
+            a.getName(), a.getHandle(), valueOf(a.getRole()), valueOf(a.getSndSettleMode()),
+            valueOf(a.getRcvSettleMode()), a.getSource(), a.getTarget(), a.getUnsettled(),
             a.getIncompleteUnsettled(), a.getInitialDeliveryCount(), a.getMaxMessageSize(),
             a.getOfferedCapabilities(), a.getDesiredCapabilities(), a.getProperties()}));
         encoder.register(type(encoder, 0x13L, Flow.class, f -> new Object[] {
@@ -57,13 +59,22 @@ final class FullFieldLists {
             t.getMore(), valueOf(t.getRcvSettleMode()), t.getState(), t.getResume(), t.getAborted(),
             t.getBatchable()}));
         encoder.register(type(encoder, 0x15L, Disposition.class, d -> new Object[] {
-            d.getRole().getValue(), d.getFirst(), d.getLast(), d.getSettled(), d.getState(), d.getBatchable()}));
+            valueOf(d.getRole()), d.getFirst(), d.getLast(), d.getSettled(), d.getState(), d.getBatchable()}));
         encoder.register(type(encoder, 0x16L, Detach.class, d -> new Object[] {
             d.getHandle(), d.getClosed(), d.getError()}));
         encoder.register(type(encoder, 0x17L, End.class, e -> new Object[] {e.getError()}));
         encoder.register(type(encoder, 0x18L, Close.class, c -> new Object[] {c.getError()}));
         encoder.register(type(encoder, 0x1dL, ErrorCondition.class, e -> new Object[] {
             e.getCondition(), e.getDescription(), e.getInfo()}));
+    }
+
+    // The enums proton-j keeps for these fields, as the AMQP values they stand for (null stays null).
+    private static Object valueOf(Role role) {
+        return role == null ? null : role.getValue();
+    }
+
+    private static Object valueOf(SenderSettleMode mode) {
+        return mode == null ? null : mode.getValue();
     }
 
     private static Object valueOf(ReceiverSettleMode mode) {
