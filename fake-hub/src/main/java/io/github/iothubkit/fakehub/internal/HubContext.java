@@ -53,8 +53,8 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         Telemetry telemetry = new Telemetry(clock, retention);
         EventHubEndpoint eventHub = new EventHubEndpoint(eventHubEntity, eventHubPartitions, clock, registry, retention);
         telemetry.onAccepted(eventHub::enqueue);
-        Twins twins = new Twins(registry, clock, sessions::isConnected);
-        DirectMethods methods = new DirectMethods(registry, clock);
+        Twins twins = new Twins(registry, clock, sessions);
+        DirectMethods methods = new DirectMethods(registry, clock, sessions);
         events.onChange(d -> {
             if (!d.isEnabled()) {
                 sessions.drop(d.deviceId(), Drop.CLEAN, "the device was disabled");
@@ -95,8 +95,16 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
             Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
             Duration feedbackBatchWindow, int feedbackBatchSize) {
         this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
-                feedbackBatchWindow, feedbackBatchSize, new DeviceSessions(), new FaultRules(new DeviceSessions()),
-                new TelemetryIntake(telemetry, new FaultRules(new DeviceSessions())), new Twins(registry, clock, id -> false),
-                new DirectMethods(registry, clock), new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
+                feedbackBatchWindow, feedbackBatchSize, new DeviceSessions());
+    }
+
+    private HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
+            Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
+            Duration feedbackBatchWindow, int feedbackBatchSize, DeviceSessions sessions) {
+        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
+                feedbackBatchWindow, feedbackBatchSize, sessions, new FaultRules(sessions),
+                new TelemetryIntake(telemetry, new FaultRules(sessions)), new Twins(registry, clock, sessions),
+                new DirectMethods(registry, clock, sessions),
+                new EventHubEndpoint("fakehub", 4, clock, registry, Retention.DEFAULT));
     }
 }

@@ -3,6 +3,9 @@ package io.github.iothubkit.fakehub.method;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,15 +40,32 @@ public final class DirectMethods {
 
     private final DeviceRegistry registry;
     private final HubClock clock;
-    private final Map<String, MethodEndpoint> sessions = new HashMap<>();
+    /** Who is online and subscribed to methods; invocations go to the device's current session. */
+    private final DeviceSessions sessions;
     private final Map<String, MethodHandler> simulated = new HashMap<>();
     private final Map<String, List<Call>> history = new HashMap<>();
     private final List<Call> pending = new ArrayList<>();
     private long nextRequestId;
 
-    public DirectMethods(DeviceRegistry registry, HubClock clock) {
+    public DirectMethods(DeviceRegistry registry, HubClock clock, DeviceSessions sessions) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        sessions.listen(new DeviceSessions.Listener() {
+            @Override
+            public void opened(DeviceLink link) { // a resumed persistent session may be subscribed already
+                if (sessions.features(link).contains(Feature.METHODS)) {
+                    deliverWaiting(link);
+                }
+            }
+
+            @Override
+            public void subscribed(DeviceLink link, Feature feature) {
+                if (feature == Feature.METHODS) {
+                    deliverWaiting(link);
+                }
+            }
+        });
     }
 
     // ---- service side and tests ----------------------------------------------------------------
@@ -143,14 +163,11 @@ public final class DirectMethods {
 
     // ---- device side ---------------------------------------------------------------------------
 
-    /**
-     * A session of the device subscribed to methods (the latest one wins): invocations waiting for the device go
-     * to it now. Close the handle when the session ends or unsubscribes.
-     */
-    AutoCloseable subscribed(String deviceId, MethodEndpoint endpoint) {
+    /** A session of the device subscribed to methods: invocations waiting for the device go to it now. */
+    private void deliverWaiting(DeviceLink link) {
+        String deviceId = link.deviceId();
         List<Call> ready = new ArrayList<>();
         synchronized (this) {
-            sessions.put(deviceId, endpoint);
             for (Call call : pending) {
                 if (call.deviceId.equals(deviceId) && call.requestId == null) {
                     start(call);
@@ -159,17 +176,12 @@ public final class DirectMethods {
             }
             notifyAll();
         }
-        ready.forEach(c -> endpoint.deliver(c.requestId, c.request.methodName(), c.request.payloadJson()));
-        return () -> {
-            synchronized (DirectMethods.this) {
-                sessions.remove(deviceId, endpoint);
-            }
-        };
+        ready.forEach(c -> link.methodRequest(c.requestId, c.request.methodName(), c.request.payloadJson()));
     }
 
     /** Whether a session of the device is subscribed to methods. */
-    public synchronized boolean isSubscribed(String deviceId) {
-        return sessions.containsKey(deviceId);
+    public boolean isSubscribed(String deviceId) {
+        return sessions.isSubscribed(deviceId, Feature.METHODS);
     }
 
     /**
@@ -237,7 +249,7 @@ public final class DirectMethods {
         failed.forEach(c -> c.future.completeExceptionally(c.error));
     }
 
-    /** Forgets every invocation, simulated device and session (the hub's reset). */
+    /** Forgets every invocation and simulated device (the hub's reset). */
     public void reset() {
         List<Call> failed;
         synchronized (this) {
@@ -245,7 +257,6 @@ public final class DirectMethods {
             pending.clear();
             history.clear();
             simulated.clear();
-            sessions.clear();
             notifyAll();
         }
         failed.forEach(c -> c.future.completeExceptionally(MethodException.gatewayTimeout()));
@@ -285,9 +296,9 @@ public final class DirectMethods {
 
     /** The device's real session, else its simulation; null when neither exists. */
     private MethodEndpoint endpoint(String deviceId) {
-        MethodEndpoint session = sessions.get(deviceId);
+        DeviceLink session = sessions.subscribedLink(deviceId, Feature.METHODS);
         if (session != null) {
-            return session;
+            return session::methodRequest;
         }
         MethodHandler handler = simulated.get(deviceId);
         return handler == null ? null : (requestId, name, payload) -> {

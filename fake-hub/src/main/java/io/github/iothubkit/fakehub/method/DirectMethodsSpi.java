@@ -1,8 +1,8 @@
 package io.github.iothubkit.fakehub.method;
 
 /**
- * The side of {@link DirectMethods} that the hub and its transports use and tests do not: a session's
- * method subscription, the timeout clock and device deletion. Hub SPI, never reachable from the hub's API.
+ * The side of {@link DirectMethods} that the hub uses and tests do not: the timeout clock and device deletion
+ * (subscriptions come from the hub's device sessions). Hub SPI, never reachable from the hub's API.
  */
 public final class DirectMethodsSpi {
 
@@ -14,11 +14,6 @@ public final class DirectMethodsSpi {
 
     public static DirectMethodsSpi of(DirectMethods methods) {
         return new DirectMethodsSpi(methods);
-    }
-
-    /** See {@link DirectMethods#subscribed}: close the handle when the session ends or unsubscribes. */
-    public AutoCloseable subscribed(String deviceId, MethodEndpoint endpoint) {
-        return methods.subscribed(deviceId, endpoint);
     }
 
     /** Fails the invocations whose connect or response timeout has passed on the hub clock. */

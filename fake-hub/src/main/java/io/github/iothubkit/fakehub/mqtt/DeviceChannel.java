@@ -150,7 +150,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
         deviceId = clientId;
         policy = new TopicPolicy(deviceId);
-        twinsAndMethods = new TwinMethodRouter(hub, deviceId, ctx);
+        twinsAndMethods = new TwinMethodRouter(hub, this, ctx);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
     }
@@ -194,10 +194,8 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
             hub.sessions().unsubscribed(this, Feature.C2D);
         }
-        for (String filter : unsubscribe.payload().topics()) {
-            twinsAndMethods.unsubscribe(filter);
-            TwinMethodRouter.features(filter).forEach(f -> hub.sessions().unsubscribed(this, f));
-        }
+        unsubscribe.payload().topics().stream().flatMap(t -> TwinMethodRouter.features(t).stream())
+                .forEach(f -> hub.sessions().unsubscribed(this, f));
         ctx.fireChannelRead(unsubscribe);
     }
 
@@ -265,10 +263,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             attached = true;
             // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
             // A C2D PUBLISH this starts cannot overtake the CONNACK: deliver() queues it behind this write.
-            hub.sessions().opened(this, !cleanSession, connAck.variableHeader().isSessionPresent());
             // Java does not subscribe again after a reconnect: a resumed persistent session's twin/method features
             // start now, so that what they publish queues on this loop right behind the CONNACK
-            hub.sessions().features(this).forEach(twinsAndMethods::subscribe);
+            hub.sessions().opened(this, !cleanSession, connAck.variableHeader().isSessionPresent());
             // This listener runs after Moquette's own on the same write, so Moquette has marked the
             // connection open by now.
             promise = promise.unvoid().addListener(f -> {
@@ -279,10 +276,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         } else if (msg instanceof MqttSubAckMessage subAck && featureSubscribes.containsKey(subAck.variableHeader().messageId())) {
             // Twin/method features start now: whatever they publish is queued on this loop behind the SUBACK, and a
             // client that sees the SUBACK may rely on them at once (IoT Hub queues no desired patch or method).
-            featureSubscribes.remove(subAck.variableHeader().messageId()).forEach(feature -> {
-                hub.sessions().subscribed(this, feature);
-                twinsAndMethods.subscribe(feature);
-            });
+            featureSubscribes.remove(subAck.variableHeader().messageId()).forEach(f -> hub.sessions().subscribed(this, f));
             boolean c2d = c2dSubscribes.remove(subAck.variableHeader().messageId());
             promise = promise.unvoid().addListener(f -> {
                 if (c2d && f.isSuccess() && ctx.channel().isActive()) {
@@ -321,6 +315,21 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
     }
 
+    @Override
+    public void twinResponse(int status, String requestId, Integer version, byte[] body) {
+        TwinMethodRouter.publish(ctx, TwinMethodRouter.twinResponseTopic(status, requestId, version), body);
+    }
+
+    @Override
+    public void desiredPatch(int version, String patchJson) {
+        TwinMethodRouter.publish(ctx, TwinMethodRouter.desiredTopic(version), patchJson);
+    }
+
+    @Override
+    public void methodRequest(String requestId, String methodName, String payloadJson) {
+        TwinMethodRouter.publish(ctx, TwinMethodRouter.methodTopic(requestId, methodName), payloadJson);
+    }
+
     private void publish(Delivery d) {
         if (!ctx.channel().isActive()) {
             return; // the queue takes it back when the connection's close reaches detach()
@@ -352,9 +361,6 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         early.release();
-        if (twinsAndMethods != null) {
-            twinsAndMethods.closeAll();
-        }
         if (deviceId != null && attached) {
             hub.sessions().closed(this);
         }

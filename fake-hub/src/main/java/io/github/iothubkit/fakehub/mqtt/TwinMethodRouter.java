@@ -1,9 +1,9 @@
 package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.internal.HubContext;
-import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
+import io.github.iothubkit.fakehub.session.DeviceLink;
 import io.github.iothubkit.fakehub.session.Feature;
-import io.github.iothubkit.fakehub.twin.TwinException;
+import io.github.iothubkit.fakehub.twin.TwinsSpi;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The twin and method topics of one device connection, translated to the {@code twin/} and {@code method/}
- * owners. Topics are written exactly as the Java SDK parses them ({@code /?$rid=} with {@code $rid} before
+ * The twin and method topics of one device connection, translated to and from the {@code twin/} and
+ * {@code method/} owners; it holds no state (subscriptions are the hub's device sessions', and the owners push
+ * through the connection's {@link DeviceLink}, which publishes with {@link #publish}). Topics are written exactly as the Java SDK parses them ({@code /?$rid=} with {@code $rid} before
  * {@code $version}, a three-digit status); requests are read liberally (any parameter order, with or without
  * the {@code /} before {@code ?}). Hub-to-device traffic goes at QoS 0, as IoT Hub sends it.
  */
@@ -39,16 +40,12 @@ final class TwinMethodRouter {
     static final Duration REQUEST_LATENCY = Duration.ofMillis(20);
 
     private final HubContext hub;
-    private final String deviceId;
+    private final DeviceLink link;
     private final ChannelHandlerContext ctx;
-    private AutoCloseable desired;
-    private AutoCloseable methods;
-    /** Whether the device subscribed to twin responses: IoT Hub publishes nothing to a topic nobody subscribed. */
-    private volatile boolean responses;
 
-    TwinMethodRouter(HubContext hub, String deviceId, ChannelHandlerContext ctx) {
+    TwinMethodRouter(HubContext hub, DeviceLink link, ChannelHandlerContext ctx) {
         this.hub = hub;
-        this.deviceId = deviceId;
+        this.link = link;
         this.ctx = ctx;
     }
 
@@ -94,23 +91,23 @@ final class TwinMethodRouter {
         }
         String rid = params.get("$rid");
         if (rid == null) {
-            LOG.info("Ignoring twin request of '{}' without $rid: {}", deviceId, topic);
+            LOG.info("Ignoring twin request of '{}' without $rid: {}", link.deviceId(), topic);
             return;
         }
-        try {
-            if (path.equals("$iothub/twin/GET")) {
-                respond(200, rid, null, hub.twins().deviceView(deviceId).getBytes(StandardCharsets.UTF_8));
-            } else if (path.equals("$iothub/twin/PATCH/properties/reported")) {
-                Integer expected = params.containsKey("$version") ? Integer.valueOf(params.get("$version")) : null;
-                int version = hub.twins().patchReported(deviceId, new String(body, StandardCharsets.UTF_8), expected);
-                respond(204, rid, version, new byte[0]);
-            } else {
-                respond(400, rid, null, error(400004, "The fake IoT Hub serves no twin operation at " + path));
+        TwinsSpi twins = TwinsSpi.of(hub.twins());
+        if (path.equals("$iothub/twin/GET")) {
+            twins.deviceGet(link, rid);
+        } else if (path.equals("$iothub/twin/PATCH/properties/reported")) {
+            Integer expected;
+            try {
+                expected = params.containsKey("$version") ? Integer.valueOf(params.get("$version")) : null;
+            } catch (NumberFormatException e) {
+                twins.deviceBadRequest(link, rid, "$version is not an integer: " + params.get("$version"));
+                return;
             }
-        } catch (NumberFormatException e) {
-            respond(400, rid, null, error(400004, "$version is not an integer: " + params.get("$version")));
-        } catch (TwinException e) {
-            respond(e.status(), rid, null, error(e.errorCode(), e.getMessage()));
+            twins.devicePatchReported(link, rid, new String(body, StandardCharsets.UTF_8), expected);
+        } else {
+            twins.deviceBadRequest(link, rid, "The fake IoT Hub serves no twin operation at " + path);
         }
     }
 
@@ -119,68 +116,33 @@ final class TwinMethodRouter {
             if (rid == null) {
                 throw new NumberFormatException("no $rid");
             }
-            hub.methods().respond(deviceId, rid, Integer.parseInt(status), new String(body, StandardCharsets.UTF_8));
+            hub.methods().respond(link.deviceId(), rid, Integer.parseInt(status), new String(body, StandardCharsets.UTF_8));
         } catch (NumberFormatException e) {
-            LOG.info("Ignoring method response of '{}' with status '{}' and $rid {}: {}", deviceId, status, rid,
+            LOG.info("Ignoring method response of '{}' with status '{}' and $rid {}: {}", link.deviceId(), status, rid,
                     e.getMessage());
         }
     }
 
-    private void respond(int status, String rid, Integer version, byte[] body) {
-        if (!responses) {
-            LOG.info("Not answering twin request {} of '{}' with {}: it is not subscribed to {}", rid, deviceId, status,
-                    RESPONSES_FILTER);
-            return;
-        }
-        publish("$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version),
-                body);
+    // ---- hub to device: the topics the SDKs parse ------------------------------------------------
+
+    static String twinResponseTopic(int status, String rid, Integer version) {
+        return "$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version);
     }
 
-    /** Turns a feature on for this connection (after its SUBACK, or when a persistent session resumes). */
-    void subscribe(Feature feature) {
-        if (feature == Feature.TWIN_RESPONSES) {
-            responses = true;
-        } else if (feature == Feature.TWIN_DESIRED && desired == null) {
-            desired = hub.twins().subscribeDesired(deviceId, (version, patch) -> publish(
-                    "$iothub/twin/PATCH/properties/desired/?$version=" + version, patch.getBytes(StandardCharsets.UTF_8)));
-        } else if (feature == Feature.METHODS && methods == null) {
-            methods = DirectMethodsSpi.of(hub.methods()).subscribed(deviceId, (rid, name, payload) -> publish(
-                    "$iothub/methods/POST/" + name + "/?$rid=" + rid, payload.getBytes(StandardCharsets.UTF_8)));
-        }
+    static String desiredTopic(int version) {
+        return "$iothub/twin/PATCH/properties/desired/?$version=" + version;
     }
 
-    /** Turns off what an UNSUBSCRIBE of {@code filter} names. */
-    void unsubscribe(String filter) {
-        for (Feature f : features(filter)) {
-            switch (f) {
-                case TWIN_RESPONSES -> responses = false;
-                case TWIN_DESIRED -> desired = close(desired);
-                case METHODS -> methods = close(methods);
-                default -> { } // C2D is not this router's
-            }
-        }
-    }
-
-    /** The connection is gone. */
-    void closeAll() {
-        responses = false;
-        desired = close(desired);
-        methods = close(methods);
-    }
-
-    private static AutoCloseable close(AutoCloseable handle) {
-        if (handle != null) {
-            try {
-                handle.close();
-            } catch (Exception e) {
-                LOG.debug("closing a subscription failed", e);
-            }
-        }
-        return null;
+    static String methodTopic(String rid, String methodName) {
+        return "$iothub/methods/POST/" + methodName + "/?$rid=" + rid;
     }
 
     /** Twin responses, desired patches and method requests: QoS 0, as IoT Hub sends them; any thread, in order. */
-    private void publish(String topic, byte[] body) {
+    static void publish(ChannelHandlerContext ctx, String topic, String json) {
+        publish(ctx, topic, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void publish(ChannelHandlerContext ctx, String topic, byte[] body) {
         ctx.channel().eventLoop().execute(() -> {
             if (ctx.channel().isActive()) {
                 MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE, false, 0);
@@ -188,12 +150,6 @@ final class TwinMethodRouter {
                         Unpooled.wrappedBuffer(body)));
             }
         });
-    }
-
-    /** The error body Node reads (Java and Python read only the status). */
-    private static byte[] error(int code, String message) {
-        return new io.vertx.core.json.JsonObject().put("errorCode", code).put("message", message).encode()
-                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static String path(String topic) {

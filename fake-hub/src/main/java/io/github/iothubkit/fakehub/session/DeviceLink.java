@@ -31,4 +31,27 @@ public interface DeviceLink {
      * {@link DeviceSessions} (or at once if it was closed already).
      */
     CompletionStage<Void> close(Drop how, String why);
+
+    // Twins and methods: defaults refuse, so a transport that does not carry a feature yet still compiles; it
+    // must then never report the feature as subscribed, since the owners push only to subscribed sessions.
+
+    /**
+     * Answers the device's twin request {@code requestId} (only while subscribed to {@link Feature#TWIN_RESPONSES}).
+     *
+     * @param version the twin's new reported version after a PATCH, else null
+     * @param body    the twin document, an error body, or empty
+     */
+    default void twinResponse(int status, String requestId, Integer version, byte[] body) {
+        throw new UnsupportedOperationException(transport() + " carries no twin responses");
+    }
+
+    /** Pushes a desired-properties patch ({@code $version} included); called in version order, must not block. */
+    default void desiredPatch(int version, String patchJson) {
+        throw new UnsupportedOperationException(transport() + " carries no desired-property patches");
+    }
+
+    /** Pushes a method request; the device's answer goes to the method owner under {@code requestId}. Must not block. */
+    default void methodRequest(String requestId, String methodName, String payloadJson) {
+        throw new UnsupportedOperationException(transport() + " carries no direct methods");
+    }
 }

@@ -6,6 +6,9 @@ import io.github.iothubkit.fakehub.internal.JsonBody;
 import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,18 +28,19 @@ import java.util.function.Predicate;
  */
 public final class Twins {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Twins.class);
+
     private final DeviceRegistry registry;
     private final HubClock clock;
-    private final Predicate<String> connected;
+    /** Who is connected and subscribed to what: {@code connectionState} and where desired patches go. */
+    private final DeviceSessions sessions;
     private final Map<String, TwinDocument> documents = new HashMap<>();
-    private final Map<String, DesiredListener> desiredListeners = new HashMap<>();
     private final Map<String, Integer> throttled = new HashMap<>();
 
-    /** @param connected whether a device has a live connection, for {@code connectionState} */
-    public Twins(DeviceRegistry registry, HubClock clock, Predicate<String> connected) {
+    public Twins(DeviceRegistry registry, HubClock clock, DeviceSessions sessions) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.connected = Objects.requireNonNull(connected, "connected");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     // ---- service side and tests ----------------------------------------------------------------
@@ -174,22 +178,50 @@ public final class Twins {
         return doc.reported.version;
     }
 
-    /**
-     * Registers the device's session for desired patches (the latest registration wins). Close the returned
-     * handle when the session ends or unsubscribes; closing a superseded one changes nothing.
-     */
-    public synchronized AutoCloseable subscribeDesired(String deviceId, DesiredListener listener) {
-        desiredListeners.put(deviceId, listener);
-        return () -> {
-            synchronized (Twins.this) {
-                desiredListeners.remove(deviceId, listener);
-            }
-        };
+    /** Whether a session of the device is subscribed to desired patches. */
+    public boolean isSubscribedToDesired(String deviceId) {
+        return sessions.isSubscribed(deviceId, Feature.TWIN_DESIRED);
     }
 
-    /** Whether a session of the device is subscribed to desired patches. */
-    public synchronized boolean isSubscribedToDesired(String deviceId) {
-        return desiredListeners.containsKey(deviceId);
+    // ---- device side (through TwinsSpi) --------------------------------------------------------
+
+    /** The device's GET of its twin, answered through {@code link}. */
+    void deviceGet(DeviceLink link, String requestId) {
+        try {
+            answer(link, requestId, 200, null, deviceView(link.deviceId()).getBytes(StandardCharsets.UTF_8));
+        } catch (TwinException e) {
+            answer(link, requestId, e.status(), null, error(e.errorCode(), e.getMessage()));
+        }
+    }
+
+    /** The device's PATCH of reported properties: 204 with the new reported version, or IoT Hub's error. */
+    void devicePatchReported(DeviceLink link, String requestId, String patchJson, Integer expectedVersion) {
+        try {
+            int version = patchReported(link.deviceId(), patchJson, expectedVersion);
+            answer(link, requestId, 204, version, new byte[0]);
+        } catch (TwinException e) {
+            answer(link, requestId, e.status(), null, error(e.errorCode(), e.getMessage()));
+        }
+    }
+
+    /** A twin request the hub cannot serve (unknown operation, unreadable parameters): 400004. */
+    void deviceBadRequest(DeviceLink link, String requestId, String why) {
+        answer(link, requestId, 400, null, error(400004, why));
+    }
+
+    /** IoT Hub answers only a session subscribed to twin responses: it publishes nothing to a topic nobody subscribed. */
+    private void answer(DeviceLink link, String requestId, int status, Integer version, byte[] body) {
+        if (!sessions.features(link).contains(Feature.TWIN_RESPONSES)) {
+            LOG.info("Not answering twin request {} of '{}' with {}: it is not subscribed to twin responses", requestId,
+                    link.deviceId(), status);
+            return;
+        }
+        link.twinResponse(status, requestId, version, body);
+    }
+
+    /** The error body Node reads (Java and Python read only the status). */
+    private static byte[] error(int code, String message) {
+        return new JsonObject().put("errorCode", code).put("message", message).encode().getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- hub lifecycle -------------------------------------------------------------------------
@@ -205,7 +237,6 @@ public final class Twins {
     public synchronized void reset() {
         documents.clear();
         throttled.clear();
-        desiredListeners.clear();
         notifyAll();
     }
 
@@ -281,9 +312,9 @@ public final class Twins {
     }
 
     private void notifyDesired(String deviceId, TwinDocument doc, JsonObject patch) {
-        DesiredListener listener = desiredListeners.get(deviceId);
-        if (listener != null) { // IoT Hub queues nothing for a device that is not subscribed
-            listener.desiredPatch(doc.desired.version, patch.copy().put("$version", doc.desired.version).encode());
+        DeviceLink link = sessions.subscribedLink(deviceId, Feature.TWIN_DESIRED);
+        if (link != null) { // IoT Hub queues nothing for a device that is not subscribed
+            link.desiredPatch(doc.desired.version, patch.copy().put("$version", doc.desired.version).encode());
         }
     }
 
@@ -318,7 +349,7 @@ public final class Twins {
 
     private Twin snapshot(String deviceId, TwinDocument doc) {
         DeviceIdentity device = registry.find(deviceId).orElseThrow(() -> TwinException.deviceNotFound(deviceId));
-        return new Twin(doc.serviceView(device, connected.test(deviceId)));
+        return new Twin(doc.serviceView(device, sessions.isConnected(deviceId)));
     }
 
     private String now() {

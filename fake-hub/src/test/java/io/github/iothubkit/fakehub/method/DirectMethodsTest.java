@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +21,14 @@ class DirectMethodsTest {
 
     private final HubClock clock = HubClock.manual(Instant.parse("2030-01-01T00:00:00Z"));
     private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
-    private final DirectMethods methods = new DirectMethods(registry, clock);
-    /** What the fake device session received: rid, name, payload. */
-    private final List<String[]> delivered = new ArrayList<>();
+    private final DeviceSessions sessions = new DeviceSessions();
+    private final DirectMethods methods = new DirectMethods(registry, clock, sessions);
+    private final List<StubLink> links = new ArrayList<>();
+
+    /** What the device's stub sessions received, in order: rid, name, payload. */
+    private List<String[]> delivered() {
+        return links.stream().flatMap(l -> l.methodRequests().stream()).toList();
+    }
 
     @BeforeEach
     void device() {
@@ -28,17 +36,19 @@ class DirectMethodsTest {
     }
 
     private AutoCloseable connectDevice() {
-        return methods.subscribed("dev1", (rid, name, payload) -> delivered.add(new String[] {rid, name, payload}));
+        StubLink link = StubLink.connect(sessions, "dev1", false).subscribe(Feature.METHODS);
+        links.add(link);
+        return link::disconnect;
     }
 
     @Test
     void answerReachesTheCallerWithStatusAndPayload() throws Exception {
         connectDevice();
         CompletableFuture<MethodResult> result = methods.invokeAsync("dev1", MethodRequest.of("reboot", "{\"in\":5}"));
-        assertThat(delivered).hasSize(1);
-        assertThat(delivered.get(0)[1]).isEqualTo("reboot");
-        assertThat(delivered.get(0)[2]).isEqualTo("{\"in\":5}");
-        assertThat(methods.respond("dev1", delivered.get(0)[0], 503, "{\"busy\":true}")).isTrue();
+        assertThat(delivered()).hasSize(1);
+        assertThat(delivered().get(0)[1]).isEqualTo("reboot");
+        assertThat(delivered().get(0)[2]).isEqualTo("{\"in\":5}");
+        assertThat(methods.respond("dev1", delivered().get(0)[0], 503, "{\"busy\":true}")).isTrue();
         assertThat(result.get()).isEqualTo(new MethodResult(503, "{\"busy\":true}"));
         assertThat(methods.invocations("dev1")).singleElement().satisfies(i -> {
             assertThat(i.methodName()).isEqualTo("reboot");
@@ -51,9 +61,9 @@ class DirectMethodsTest {
         connectDevice();
         CompletableFuture<MethodResult> first = methods.invokeAsync("dev1", MethodRequest.of("a", "1"));
         CompletableFuture<MethodResult> second = methods.invokeAsync("dev1", MethodRequest.of("b", "2"));
-        assertThat(delivered.get(0)[0]).isNotEqualTo(delivered.get(1)[0]);
-        methods.respond("dev1", delivered.get(1)[0], 200, "\"b-answer\"");
-        methods.respond("dev1", delivered.get(0)[0], 201, "\"a-answer\"");
+        assertThat(delivered().get(0)[0]).isNotEqualTo(delivered().get(1)[0]);
+        methods.respond("dev1", delivered().get(1)[0], 200, "\"b-answer\"");
+        methods.respond("dev1", delivered().get(0)[0], 201, "\"a-answer\"");
         assertThat(first.get()).isEqualTo(new MethodResult(201, "\"a-answer\""));
         assertThat(second.get()).isEqualTo(new MethodResult(200, "\"b-answer\""));
     }
@@ -77,8 +87,8 @@ class DirectMethodsTest {
         methods.expireDue();
         assertThat(result).isNotDone();
         connectDevice();
-        assertThat(delivered).hasSize(1);
-        methods.respond("dev1", delivered.get(0)[0], 200, null);
+        assertThat(delivered()).hasSize(1);
+        methods.respond("dev1", delivered().get(0)[0], 200, null);
         assertThat(result.get()).isEqualTo(new MethodResult(200, "null"));
     }
 
@@ -109,7 +119,7 @@ class DirectMethodsTest {
             assertThat(e.status()).isEqualTo(504);
             assertThat(e.errorCode()).isEqualTo(504101);
         });
-        assertThat(methods.respond("dev1", delivered.get(0)[0], 200, "{}")).isFalse();
+        assertThat(methods.respond("dev1", delivered().get(0)[0], 200, "{}")).isFalse();
         assertThat(methods.invocations("dev1").get(0).error().errorCode()).isEqualTo(504101);
     }
 
@@ -125,9 +135,9 @@ class DirectMethodsTest {
         assertRefused(MethodRequest.of("m", "{not json"), 400004);
         assertThatThrownBy(() -> methods.invoke("ghost", "m", null)).isInstanceOfSatisfying(MethodException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(404001));
-        assertThat(delivered).isEmpty();
+        assertThat(delivered()).isEmpty();
         methods.invokeAsync("dev1", MethodRequest.of("m", "\"" + "x".repeat(128 * 1024 - 2) + "\""));
-        assertThat(delivered).hasSize(1);
+        assertThat(delivered()).hasSize(1);
     }
 
     @Test
@@ -136,7 +146,7 @@ class DirectMethodsTest {
         assertThat(methods.invoke("dev1", "m", null)).isEqualTo(new MethodResult(200, "{\"sim\":true}"));
         connectDevice();
         CompletableFuture<MethodResult> real = methods.invokeAsync("dev1", MethodRequest.of("m", "null"));
-        assertThat(delivered).hasSize(1);
+        assertThat(delivered()).hasSize(1);
         assertThat(real).isNotDone();
     }
 

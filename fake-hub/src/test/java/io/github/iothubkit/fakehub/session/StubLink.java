@@ -20,6 +20,10 @@ public final class StubLink implements DeviceLink {
     private final String transport;
     /** Thread-safe: features push from any thread. */
     public final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
+    /** What the twin and method owners pushed, as text: "status rid version body", "version patch", "rid name payload". */
+    private final List<String> twinResponses = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> desiredPatches = Collections.synchronizedList(new ArrayList<>());
+    private final List<String[]> methodRequests = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean open;
     private volatile Drop droppedAs;
     private volatile String droppedWhy;
@@ -101,6 +105,43 @@ public final class StubLink implements DeviceLink {
     @Override
     public void deliver(Delivery delivery) {
         deliveries.add(delivery);
+    }
+
+    @Override
+    public void twinResponse(int status, String requestId, Integer version, byte[] body) {
+        twinResponses.add(status + " " + requestId + " " + version + " "
+                + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void desiredPatch(int version, String patchJson) {
+        desiredPatches.add(version + " " + patchJson);
+    }
+
+    @Override
+    public void methodRequest(String requestId, String methodName, String payloadJson) {
+        methodRequests.add(new String[] {requestId, methodName, payloadJson});
+    }
+
+    /** Twin answers as "status requestId version body" (version "null" when none). */
+    public List<String> twinResponses() {
+        synchronized (twinResponses) {
+            return List.copyOf(twinResponses);
+        }
+    }
+
+    /** Desired patches as "version patchJson". */
+    public List<String> desiredPatches() {
+        synchronized (desiredPatches) {
+            return List.copyOf(desiredPatches);
+        }
+    }
+
+    /** Method requests as {requestId, methodName, payloadJson}. */
+    public List<String[]> methodRequests() {
+        synchronized (methodRequests) {
+            return List.copyOf(methodRequests);
+        }
     }
 
     @Override

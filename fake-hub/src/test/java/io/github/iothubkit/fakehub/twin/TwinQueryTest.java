@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TwinQueryTest {
 
     private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
-    private final Twins twins = new Twins(registry, HubClock.system(), id -> id.equals("b"));
+    private final DeviceSessions sessions = new DeviceSessions();
+    private final Twins twins = new Twins(registry, HubClock.system(), sessions);
 
     @BeforeEach
     void devices() {
@@ -23,6 +26,7 @@ class TwinQueryTest {
             registry.create(id);
         }
         registry.disable("d");
+        StubLink.connect(sessions, "b", false);
         twins.update("a", "{\"tags\":{\"site\":\"north\",\"floor\":1}}", null);
         twins.update("b", "{\"tags\":{\"site\":\"south\",\"floor\":2}}", null);
         twins.update("c", "{\"tags\":{\"site\":\"north\",\"floor\":3}}", null);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.RegistryEvents;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
+import io.github.iothubkit.fakehub.session.StubLink;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +25,8 @@ class TwinsTest {
     private final HubClock clock = HubClock.manual(Instant.parse("2030-01-02T03:04:05Z"));
     private final RegistryEvents events = new RegistryEvents();
     private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1", events);
-    private final Twins twins = new Twins(registry, clock, id -> id.equals("online"));
+    private final DeviceSessions sessions = new DeviceSessions();
+    private final Twins twins = new Twins(registry, clock, sessions);
 
     @BeforeEach
     void device() {
@@ -152,6 +156,7 @@ class TwinsTest {
         @Test
         void connectionStateFollowsTheSessionOwner() {
             registry.create("online");
+            StubLink.connect(sessions, "online", false);
             assertThat(twins.get("online").connectionState()).isEqualTo("Connected");
         }
     }
@@ -230,24 +235,22 @@ class TwinsTest {
 
         @Test
         void subscribedSessionGetsEachPatchInVersionOrderWithVersion() throws Exception {
-            List<String> seen = new ArrayList<>();
-            AutoCloseable subscription = twins.subscribeDesired("dev1", (v, patch) -> seen.add(v + " " + patch));
+            StubLink session = StubLink.connect(sessions, "dev1", false).subscribe(Feature.TWIN_DESIRED);
             twins.patchDesired("dev1", "{\"a\":1}");
             twins.patchDesired("dev1", "{\"a\":null,\"b\":{\"c\":2}}");
             twins.replace("dev1", "{\"properties\":{\"desired\":{\"z\":0}}}", "*");
-            assertThat(seen).containsExactly("2 {\"a\":1,\"$version\":2}",
+            assertThat(session.desiredPatches()).containsExactly("2 {\"a\":1,\"$version\":2}",
                     "3 {\"a\":null,\"b\":{\"c\":2},\"$version\":3}",
                     "4 {\"z\":0,\"b\":null,\"$version\":4}");
-            subscription.close();
+            session.unsubscribe(Feature.TWIN_DESIRED);
             twins.patchDesired("dev1", "{\"a\":5}");
-            assertThat(seen).hasSize(3);
+            assertThat(session.desiredPatches()).hasSize(3);
             assertThat(twins.isSubscribedToDesired("dev1")).isFalse();
         }
 
         @Test
         void concurrentPatchesArriveInVersionOrder() throws Exception {
-            List<Integer> versions = java.util.Collections.synchronizedList(new ArrayList<>());
-            twins.subscribeDesired("dev1", (v, patch) -> versions.add(v));
+            StubLink session = StubLink.connect(sessions, "dev1", false).subscribe(Feature.TWIN_DESIRED);
             List<CompletableFuture<Void>> writers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int w = t;
@@ -258,6 +261,8 @@ class TwinsTest {
                 }));
             }
             CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get();
+            List<Integer> versions = session.desiredPatches().stream().map(p -> Integer.valueOf(p.split(" ")[0]))
+                    .toList();
             assertThat(versions).hasSize(200).isSorted().startsWith(2).endsWith(201);
         }
 
