@@ -88,8 +88,8 @@ public final class FakeIotHub implements AutoCloseable {
         adapters.add(mqtt);
         adapters.add(amqp); // before either starts: close() stops them in reverse, however far each got
         try {
-            StartLanes.run(vertx, () -> amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP"),
-                    () -> mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT"));
+            StartLanes.run(vertx, () -> amqpsPort = Listeners.start(amqp, context, settings.amqpPort, "AMQP"),
+                    () -> mqttsPort = Listeners.start(mqtt, context, settings.mqttPort, "MQTT"));
             startRegistry(); // its WebSocket relays need both ports
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
@@ -107,7 +107,7 @@ public final class FakeIotHub implements AutoCloseable {
         RegistryHttpAdapter https = Listeners.frontDoor(context, mqttsPort, amqpsPort);
         adapters.add(https);
         try {
-            httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
+            httpsPort = Listeners.start(https, context, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
@@ -117,10 +117,6 @@ public final class FakeIotHub implements AutoCloseable {
             LOG.warn("Registry REST is off: port {} cannot be bound on {} ({}); MQTT and AMQP work without it",
                     settings.httpsPort, settings.host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
-    }
-
-    private int startAdapter(Adapter adapter, int port, String protocol) {
-        return Listeners.start(adapter, context, port, protocol);
     }
 
     /** The address the hub listens on; also the {@code HostName} in its connection strings. */
@@ -177,9 +173,7 @@ public final class FakeIotHub implements AutoCloseable {
      * AMQPS on this host). The Java client trusts only the JVM default: {@code SSLContext.setDefault(trust().sslContext())}.
      */
     public String eventHubsConnectionString() {
-        String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
-        return "Endpoint=sb://" + settings.host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
-                + context.authenticator().policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
+        return context.eventHubsConnectionString(amqpsPort);
     }
 
     /** Device twins: read one, patch desired properties as the service would, await reported properties. */
@@ -215,20 +209,10 @@ public final class FakeIotHub implements AutoCloseable {
      * a restart takes far longer): clears every fault, closes every device connection and waits until
      * the hub has processed the closes, deletes every device with its queue, forgets all C2D messages,
      * telemetry and feedback (journal and outbox), twins and method invocations, and sets a manual clock back
-     * to its start. Service
-     * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
+     * to its start. Service (AMQP) connections stay open; a feedback batch they hold unsettled may come back.
      */
     public void reset() {
-        faults().clear();
-        context.sessions().dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
-        devices().clear();
-        cloudToDevice().reset();
-        feedback().reset();
-        telemetry().reset();
-        eventHub().reset();
-        twins().reset();
-        methods().reset();
-        clock.reset();
+        context.reset();
     }
 
     /** Whether the device has a live connection (any transport). */

@@ -35,7 +35,7 @@ final class Listeners {
     static RegistryHttpAdapter frontDoor(HubContext context, int mqttsPort, int amqpsPort) {
         String host = context.host();
         var trust = context.certificates().trust();
-        return new RegistryHttpAdapter(context.sessions()::isConnected)
+        return new RegistryHttpAdapter()
                 .webSocket("mqtt", WebSocketTransport.relayTo(host, mqttsPort, trust))
                 .webSocket("AMQPWSB10", WebSocketTransport.relayTo(host, amqpsPort, trust))
                 // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint

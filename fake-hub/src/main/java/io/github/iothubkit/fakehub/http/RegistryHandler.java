@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +31,13 @@ final class RegistryHandler {
 
     private final HubContext hub;
     private final DeviceRegistry registry;
-    private final Predicate<String> connected;
     private final TwinRestHandler twinsAndMethods;
     /** Makes each check-then-change (etag, existence) atomic with respect to other REST calls. */
     private final Object writeLock = new Object();
 
-    RegistryHandler(HubContext hub, Predicate<String> connected) {
+    RegistryHandler(HubContext hub) {
         this.hub = hub;
         this.registry = hub.registry();
-        this.connected = connected;
         this.twinsAndMethods = new TwinRestHandler(hub);
     }
 
@@ -229,7 +226,7 @@ final class RegistryHandler {
     }
 
     private JsonObject json(DeviceIdentity device) {
-        return DeviceJson.toJson(device, connected.test(device.deviceId()),
+        return DeviceJson.toJson(device, hub.sessions().isConnected(device.deviceId()),
                 hub.cloudToDevice().queued(device.deviceId()).size());
     }
 

@@ -15,7 +15,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +33,8 @@ public final class RegistryHttpAdapter implements Adapter {
     /** Above every packet the MQTT and AMQP listeners accept, so they, not the WebSocket layer, refuse. */
     static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
 
-    private final Predicate<String> connected;
     private final Map<String, Map<String, WebSocketTransport>> webSockets = FrontDoor.newRoutes();
     private SharedVertx.Listening listening;
-
-    /** @param connected whether a device has a live connection, for {@code connectionState} */
-    public RegistryHttpAdapter(Predicate<String> connected) {
-        this.connected = Objects.requireNonNull(connected, "connected");
-    }
 
     /**
      * Serves WebSocket upgrades on {@code path} (e.g. {@code /$iothub/websocket}) that offer {@code subprotocol}
@@ -64,7 +57,7 @@ public final class RegistryHttpAdapter implements Adapter {
     @Override
     public synchronized int start(HubContext hub, int port) throws Exception {
         Vertx vertx = SharedVertx.get();
-        RegistryHandler handler = new RegistryHandler(hub, connected);
+        RegistryHandler handler = new RegistryHandler(hub);
         HttpServerOptions options = SharedVertx.tls(new HttpServerOptions(), hub)
                 .setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(16 * 1024) // device ids percent-encoded three times over still fit

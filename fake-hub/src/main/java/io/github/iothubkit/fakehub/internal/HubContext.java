@@ -77,6 +77,30 @@ public record HubContext(String host, DeviceRegistry registry, CloudToDevice clo
         DirectMethodsSpi.of(methods).expireDue();
     }
 
+    /**
+     * Everything but the listeners back to new (the hub's reset): faults cleared, every device session closed
+     * and its close processed, devices, queues, histories, twins and method calls forgotten, the clock rewound.
+     */
+    public void reset() {
+        faultRules.faults().clear();
+        sessions.dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
+        registry.clear();
+        cloudToDevice.reset();
+        feedback.reset();
+        telemetry.reset();
+        eventHub.reset();
+        twins.reset();
+        methods.reset();
+        clock.reset();
+    }
+
+    /** The built-in endpoint's connection string for the Event Hubs SDKs: {@code iothubowner}'s key, AMQPS on this host. */
+    public String eventHubsConnectionString(int amqpsPort) {
+        String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
+        return "Endpoint=sb://" + host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
+                + authenticator.policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + eventHub.entity();
+    }
+
     /** Acks, expiry and deletes for the C2D queues. */
     public CloudToDeviceSpi cloudToDeviceSpi() {
         return CloudToDeviceSpi.of(cloudToDevice);

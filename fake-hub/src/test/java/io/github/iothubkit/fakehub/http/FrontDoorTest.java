@@ -54,7 +54,7 @@ class FrontDoorTest {
     @BeforeAll
     static void start() throws Exception {
         hub = FakeIotHub.builder().host(HOST).mqttPort(0).amqpPort(0).start();
-        adapter = new RegistryHttpAdapter(id -> false)
+        adapter = new RegistryHttpAdapter()
                 .webSocket("mqtt", ws -> answer(ws, "mqtt"))
                 .webSocket("AMQPWSB10", ws -> answer(ws, "AMQPWSB10"));
         port = adapter.start(context(hub), 0);
