@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The twin and method topics of one device connection, translated to and from the {@code twin/} and
- * {@code method/} owners; it holds no state (subscriptions are the hub's device sessions', and the owners push
- * through the connection's {@link DeviceLink}, which publishes with {@link #publish}). Topics are written exactly as the Java SDK parses them ({@code /?$rid=} with {@code $rid} before
- * {@code $version}, a three-digit status); requests are read liberally (any parameter order, with or without
- * the {@code /} before {@code ?}). Hub-to-device traffic goes at QoS 0, as IoT Hub sends it.
+ * {@code method/} owners. It holds no state: subscriptions are the hub's device sessions', and the owners push
+ * through the connection's {@link DeviceLink}, which publishes with {@link #publish}. Topics are written exactly
+ * as the Java SDK parses them ({@code /?$rid=} with {@code $rid} before {@code $version}, a three-digit status);
+ * requests are read liberally (any parameter order, with or without the {@code /} before {@code ?}).
+ * Hub-to-device traffic goes at QoS 0, as IoT Hub sends it.
  */
 final class TwinMethodRouter {
 
