@@ -2,8 +2,8 @@
 # The kit as a user's project gets it: installs the kit into the local Maven repository, then runs
 # examples/junit5-consumer (its own POM, no parent, the kit only by its coordinates, the oldest supported
 # JUnit 5 and AssertJ, other Azure SDK versions than the kit's) with plain "mvn test" from its folder.
-# Also checks that README.md shows that project's test code verbatim, and that its dependency tree holds
-# exactly one Netty version.
+# Also checks that README.md shows that project's test code verbatim, that its dependency tree holds
+# exactly one Netty version, and that the demo runs from its own folder once the kit is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 consumer=examples/junit5-consumer
@@ -29,6 +29,17 @@ check_snippet "$tests/ExampleQuickStartTest.java" quickStart
 check_snippet "$tests/InProcessSendTest.java" inProcessSend
 
 mvn -B -ntp -DskipTests install
+
+# The developer path: once installed, the demo runs from its own folder on the installed POMs.
+echo "consumer: after install, in demo/: mvn -q exec:java"
+demo_out="$(mktemp)"
+if ! (cd demo && timeout 600 mvn -q exec:java </dev/null >"$demo_out" 2>&1) \
+    || ! grep -q "^\[device\].*'message_1'" "$demo_out"; then
+  echo "consumer: the demo failed from its own folder after install:" >&2
+  cat "$demo_out" >&2
+  exit 1
+fi
+rm -f "$demo_out"
 
 cd "$consumer"
 mvn -B -ntp test
