@@ -6,8 +6,10 @@ import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
+import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
@@ -67,10 +69,10 @@ public final class FakeIotHub implements AutoCloseable {
         this.clock = settings.clock;
         this.registry = new DeviceRegistry(settings.host);
         this.authenticator = new HubAuthenticator(settings.host, registry);
-        this.feedback = new FeedbackJournal(clock);
+        this.feedback = new FeedbackJournal(clock, settings.retention);
         this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback);
-        this.telemetry = new Telemetry();
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
+        this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
@@ -112,7 +114,11 @@ public final class FakeIotHub implements AutoCloseable {
             return;
         }
         try {
-            httpsPort = startAdapter(new RegistryHttpAdapter(this::isConnected), settings.httpsPort, "HTTPS registry");
+            // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
+            RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
+                    .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
+                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+            httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
@@ -252,6 +258,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
 
@@ -326,6 +333,18 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /** How many finished C2D messages, feedback records and telemetry messages are kept (default 100,000). */
+        public Builder historyLimit(int items) {
+            this.retention = retention.withMaxCount(items);
+            return this;
+        }
+
+        /** Also drops those finished longer than {@code age} ago by the hub's clock (default: no age limit). */
+        public Builder historyMaxAge(Duration age) {
+            this.retention = retention.withMaxAge(Objects.requireNonNull(age, "age"));
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -383,6 +402,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.clock = clock;
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
+            b.retention = retention;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }

@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's AMQPS endpoint for the service SDK: TLS, SASL ANONYMOUS, CBS put-token, the C2D sender
- * link ({@code /messages/devicebound}) and feedback receivers ({@code /messages/servicebound/feedback}).
- * Built on vertx-proton over one Vert.x instance shared by all hubs of the JVM.
+ * The hub's AMQPS endpoint for the service SDKs: TLS, then SASL (any mechanism) or none, CBS
+ * put-token, and the nodes each connection routes links to ({@code $cbs}, {@code /messages/devicebound},
+ * {@code /messages/servicebound/feedback}; see {@link AmqpConnection}). Built on vertx-proton over one
+ * Vert.x instance shared by all hubs of the JVM.
  */
 public final class AmqpAdapter implements Adapter {
 

@@ -1,6 +1,5 @@
 package io.github.iothubkit.fakehub.amqp;
 
-import java.util.Locale;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -24,16 +23,6 @@ final class AmqpNames {
     static final String THROTTLED = "com.microsoft:device-container-throttled";
 
     private AmqpNames() {
-    }
-
-    /** Compares an attach address to one of ours: any case, leading slash optional. */
-    static boolean sameAddress(String remote, String ours) {
-        if (remote == null) {
-            return false;
-        }
-        String a = remote.strip().toLowerCase(Locale.ROOT);
-        String b = ours.toLowerCase(Locale.ROOT);
-        return a.equals(b) || ("/" + a).equals(b);
     }
 
     static ErrorCondition condition(String symbol, String description) {

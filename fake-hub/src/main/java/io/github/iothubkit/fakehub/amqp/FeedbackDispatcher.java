@@ -148,10 +148,7 @@ final class FeedbackDispatcher {
             } else if (state != null || delivery.remotelySettled()) {
                 unsettled.remove(delivery); // Accepted or Rejected: the receiver is done with it
             }
-        }
-
-        ProtonSender sender() {
-            return sender;
+            AmqpConnection.settleOnOutcome(delivery);
         }
 
         /** The link or its connection went away: what it held unsettled is sent again later. */

@@ -8,21 +8,25 @@ import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Transport;
 
 /**
- * SASL that lets every client in. IoT Hub authorises through CBS put-token, not SASL: the Azure SDKs
- * use ANONYMOUS, and PLAIN or EXTERNAL from other clients is accepted without looking at the
- * credentials (which are therefore never read, let alone logged).
+ * Lets every client in, with or without a SASL layer. IoT Hub authorises through CBS put-token, not
+ * SASL: the Java and Python SDKs use ANONYMOUS, PLAIN or EXTERNAL from other clients is accepted without
+ * looking at the credentials (which are therefore never read, let alone logged), and the Node service
+ * SDK (rhea without a mechanism) skips SASL altogether and sends the plain AMQP header. proton-j sniffs
+ * the header and answers in kind; a client without SASL is let in once its AMQP Open has arrived.
  */
 final class LiberalSaslAuthenticator implements ProtonSaslAuthenticator {
 
     private Sasl sasl;
+    private ProtonConnection connection;
     private boolean succeeded;
 
     @Override
     public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
+        this.connection = connection;
         sasl = transport.sasl();
         sasl.server();
-        sasl.allowSkip(false);
-        sasl.setMechanisms("ANONYMOUS", "PLAIN", "EXTERNAL");
+        sasl.allowSkip(true);
+        sasl.setMechanisms("ANONYMOUS", "PLAIN", "EXTERNAL", "MSSBCBS");
     }
 
     @Override
@@ -36,6 +40,9 @@ final class LiberalSaslAuthenticator implements ProtonSaslAuthenticator {
             sasl.recv(initialResponse, 0, initialResponse.length); // consumed, deliberately ignored
             sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
             succeeded = true;
+            done = true;
+        } else if (connection.getRemoteContainer() != null) {
+            succeeded = true; // an Open without SASL (its container-id is mandatory): CBS will authorise
             done = true;
         }
         completionHandler.handle(done);

@@ -37,7 +37,8 @@ public final class C2dAssert {
     static String describe(FakeIotHub hub, String messageId) {
         Optional<C2dRecord> found = hub.cloudToDevice().find(messageId);
         if (found.isEmpty()) {
-            return "no message with that id was sent. " + closestIds(hub, messageId);
+            String why = hub.cloudToDevice().explainMissing(messageId); // never sent, or dropped by retention
+            return why + ". " + closestIds(hub, messageId);
         }
         C2dRecord r = found.get();
         return "it is " + r.outcome() + ".\n"
@@ -62,7 +63,8 @@ public final class C2dAssert {
         List<C2dRecord> closest = all.stream()
                 .sorted(Comparator.comparingInt((C2dRecord r) -> distance(messageId, r.messageId())))
                 .limit(NearMiss.SHOWN).toList();
-        return "Closest ids of the " + all.size() + " sent: " + closest.stream()
+        String which = hub.cloudToDevice().droppedNote().isEmpty() ? " sent: " : " still in the history: ";
+        return "Closest ids of the " + all.size() + which + closest.stream()
                 .map(r -> "'" + r.messageId() + "' (" + r.deviceId() + ", " + r.outcome() + ")")
                 .collect(Collectors.joining(", ")) + ".";
     }

@@ -23,7 +23,8 @@ public final class DeviceAssert {
     public ListAssert<C2dRecord> receivedC2d() {
         List<C2dRecord> delivered = hub.cloudToDevice().records().stream()
                 .filter(r -> r.deviceId().equals(deviceId) && r.deliveryCount() > 0).toList();
-        return Assertions.assertThat(delivered).as("C2D messages delivered to device '%s'", deviceId);
+        return Assertions.assertThat(delivered).as("C2D messages delivered to device '%s'%s", deviceId,
+                hub.cloudToDevice().droppedNote());
     }
 
     /** A C2D message matching {@code pattern} was pushed to the device. */
@@ -55,6 +56,7 @@ public final class DeviceAssert {
             candidates.add(new NearMiss.Candidate("C2D message '" + r.messageId() + "' (" + state + ")",
                     MessagePattern.fieldsOf(r)));
         }
-        return s.append(NearMiss.render(pattern.expected(), candidates)).toString();
+        return s.append(NearMiss.render(pattern.expected(), candidates)).append(hub.cloudToDevice().droppedNote())
+                .toString();
     }
 }

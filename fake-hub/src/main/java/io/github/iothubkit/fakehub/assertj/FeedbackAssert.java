@@ -41,13 +41,15 @@ public final class FeedbackAssert {
                 : "its feedback is " + mine.stream().map(r -> r.status().wireName()).collect(Collectors.joining(", "));
         Optional<C2dRecord> sent = hub.cloudToDevice().find(messageId);
         if (sent.isEmpty()) {
-            return feedback + ", and no C2D message with that id was sent.";
+            return feedback + hub.feedback().droppedNote(messageId) + (hub.cloudToDevice().droppedNote().isEmpty()
+                    ? ", and no C2D message with that id was sent."
+                    : ". As for the C2D message, " + hub.cloudToDevice().explainMissing(messageId) + ".");
         }
         C2dRecord r = sent.get();
         String ack = r.message().ack().wireName();
         boolean asked = status == FeedbackStatus.SUCCESS ? r.message().ack().wantsPositive()
                 : r.message().ack().wantsNegative();
-        return feedback + ". The message is " + r.outcome() + " on device '" + r.deviceId() + "' ("
+        return feedback + hub.feedback().droppedNote(messageId) + ". The message is " + r.outcome() + " on device '" + r.deviceId() + "' ("
                 + C2dAssert.connection(hub, r.deviceId()) + "), sent with ack mode '" + ack + "'"
                 + (asked ? "." : ", which asks for no " + status.wireName() + " feedback.");
     }

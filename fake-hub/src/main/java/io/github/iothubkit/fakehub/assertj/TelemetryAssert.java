@@ -26,7 +26,7 @@ public final class TelemetryAssert {
     /** The messages received from the device so far, oldest first, as an AssertJ list. */
     public ListAssert<TelemetryMessage> messages() {
         return Assertions.assertThat(hub.telemetry().messages(deviceId))
-                .as("telemetry from device '%s'", deviceId);
+                .as("telemetry from device '%s'%s", deviceId, hub.telemetry().droppedNote(deviceId));
     }
 
     /** At least {@code count} messages arrived from the device; returns them all. */
@@ -107,6 +107,8 @@ public final class TelemetryAssert {
                 .forEach(m -> counts.merge(m.deviceId(), 1, Integer::sum));
         StringBuilder s = new StringBuilder();
         counts.forEach((id, n) -> s.append(s.length() == 0 ? "" : ", ").append(id).append(" (").append(n).append(')'));
-        return counts.isEmpty() ? "\n\nNo other device sent telemetry." : "\n\nReceived from other devices: " + s + ".";
+        String dropped = hub.telemetry().droppedNote(deviceId);
+        return (counts.isEmpty() ? "\n\nNo other device sent telemetry." : "\n\nReceived from other devices: " + s + ".")
+                + (dropped.isEmpty() ? "" : "\n" + dropped.strip());
     }
 }

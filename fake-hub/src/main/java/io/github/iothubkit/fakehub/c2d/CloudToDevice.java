@@ -2,20 +2,17 @@ package io.github.iothubkit.fakehub.c2d;
 
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.internal.Monitors;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,9 +20,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
- * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits,
- * delivery to a connected and subscribed device, completion, expiry, purge, an outcome per message and
- * the feedback records each ack mode asks for. Front doors (the in-process API, AMQP) call
+ * The hub's authority on cloud-to-device messages: one FIFO queue per device with IoT Hub's limits
+ * ({@link DeviceQueue} owns the transitions), delivery to a connected and subscribed device, completion,
+ * expiry, purge, an outcome per message and the feedback records each ack mode asks for, and a history
+ * bounded by a {@link Retention} ({@link C2dHistory}). Front doors (the in-process API, AMQP) call
  * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #unsubscribed},
  * {@link #complete} and {@link #detach}. Every public method is thread-safe.
  */
@@ -45,22 +43,29 @@ public final class CloudToDevice {
     private final HubClock clock;
     private final Limits limits;
     private final FeedbackJournal feedback;
-    private final AtomicLong sequences = new AtomicLong();
+    private final C2dHistory history;
+    private final DeviceQueue.Shared shared;
     private final Map<String, DeviceQueue> queues = new ConcurrentHashMap<>();
-    private final Map<String, Entry> latestById = new ConcurrentHashMap<>();
-    private final List<Entry> journal = new ArrayList<>();
-    /** Lazily cleaned: an entry that completed stays here until its expiry passes, then is skipped. */
-    private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing((Entry e) -> e.expiry));
+    /** The live messages by expiry; a message leaves it when it finishes, so it holds at most the queued ones. */
+    private final NavigableSet<C2dEntry> byExpiry = new TreeSet<>(C2dEntry.BY_EXPIRY);
     /** Signalled on every outcome change, for the awaiting methods. */
     private final Object changed = new Object();
     /** Runs first in every send; the hub's fault controls throw from here. */
     private volatile BiConsumer<String, C2dMessage> sendCheck = (deviceId, message) -> { };
 
     public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback) {
+        this(registry, clock, limits, feedback, Retention.DEFAULT);
+    }
+
+    /** @param retention how many finished messages (and for how long) the history keeps */
+    public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback,
+            Retention retention) {
         this.registry = registry;
         this.clock = clock;
         this.limits = limits;
         this.feedback = feedback;
+        this.history = new C2dHistory(clock, retention);
+        this.shared = new DeviceQueue.Shared(clock, limits, feedback, new AtomicLong(), this::accepted, this::finished);
     }
 
     /**
@@ -87,31 +92,10 @@ public final class CloudToDevice {
         C2dMessage stamped = message.messageId() == null ? message.messageId(UUID.randomUUID().toString()) : message;
         Instant now = clock.now();
         Instant expiry = stamped.expiryTime() != null ? stamped.expiryTime() : now.plus(limits.defaultTtl());
-        DeviceQueue q = queues.computeIfAbsent(deviceId, DeviceQueue::new);
-        Entry entry;
-        synchronized (q) {
-            if (q.depth() >= limits.maxQueueDepth()) {
-                throw new QueueFullException(deviceId, "ErrorCode:DeviceMaximumQueueDepthExceeded;Device '" + deviceId
-                        + "' already has " + q.depth() + " messages queued (the limit is " + limits.maxQueueDepth() + ")");
-            }
-            entry = new Entry(sequences.incrementAndGet(), q, stamped, device.generationId(), now, expiry);
-            synchronized (journal) {
-                journal.add(entry);
-            }
-            latestById.put(stamped.messageId(), entry);
-            q.pending.addLast(entry);
-            entry.outcomes.add(C2dOutcome.ENQUEUED);
-            if (!expiry.isAfter(now)) {
-                expire(q, entry);
-            } else {
-                synchronized (byExpiry) {
-                    byExpiry.add(entry);
-                }
-                pump(q);
-            }
-        }
+        DeviceQueue q = queue(deviceId);
+        C2dEntry entry = q.enqueue(stamped, device.generationId(), now, expiry);
         signal();
-        return snapshot(entry);
+        return q.snapshot(entry);
     }
 
     /** Waits until the latest message with this id has gone through {@code outcome}. */
@@ -121,14 +105,14 @@ public final class CloudToDevice {
                     () -> find(messageId).filter(r -> r.outcomes().contains(outcome)).orElse(null),
                     () -> "Expected message '" + messageId + "' to be " + outcome + " within " + timeout.toMillis()
                             + " ms, but " + find(messageId).map(this::describe).orElseGet(() ->
-                            "no message with that id was sent; latest sent: " + latestIds()),
+                            history.explainMissing(messageId) + "; latest sent: " + history.latestIds(5)),
                     "message '" + messageId + "'");
         }
     }
 
     /**
-     * Waits until some message sent since start (or the last reset) matches {@code condition}, checked
-     * after every outcome change.
+     * Waits until some message sent since start (or the last reset), and still in the history, matches
+     * {@code condition}, checked after every outcome change.
      *
      * @throws AssertionError after the timeout; callers that want a richer message catch it
      */
@@ -136,7 +120,7 @@ public final class CloudToDevice {
         synchronized (changed) {
             return Monitors.await(changed, timeout, () -> records().stream().filter(condition).findFirst().orElse(null),
                     () -> "Expected a matching C2D message within " + timeout.toMillis() + " ms; latest sent: "
-                            + latestIds(), "a C2D message");
+                            + history.latestIds(5) + "." + history.note(), "a C2D message");
         }
     }
 
@@ -145,34 +129,37 @@ public final class CloudToDevice {
         this.sendCheck = java.util.Objects.requireNonNull(check, "check");
     }
 
-    /** The latest message sent with this id. */
+    /** The latest message sent with this id, unless retention dropped it from the history. */
     public Optional<C2dRecord> find(String messageId) {
-        Entry e = latestById.get(messageId);
-        return e == null ? Optional.empty() : Optional.of(snapshot(e));
+        C2dEntry e = history.latest(messageId);
+        return e == null ? Optional.empty() : Optional.of(e.queue.snapshot(e));
     }
 
-    /** Every message sent since start (or the last reset), in send order. */
+    /**
+     * Every message sent since start (or the last reset), in send order: all live ones, and the finished
+     * ones that retention keeps (by default the last 100,000).
+     */
     public List<C2dRecord> records() {
-        List<Entry> copy;
-        synchronized (journal) {
-            copy = new ArrayList<>(journal);
-        }
-        return copy.stream().map(this::snapshot).toList();
+        return history.entries().stream().map(e -> e.queue.snapshot(e)).toList();
+    }
+
+    /**
+     * Why {@link #find} has nothing for this id, for a failure message: never sent, or dropped from the
+     * history by retention (with the policy and how much it dropped).
+     */
+    public String explainMissing(String messageId) {
+        return history.explainMissing(messageId);
+    }
+
+    /** Empty unless retention dropped finished messages from the history; then a sentence that says so. */
+    public String droppedNote() {
+        return history.note();
     }
 
     /** The messages waiting for a device (queued or delivered but not completed), in queue order. */
     public List<C2dRecord> queued(String deviceId) {
         DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return List.of();
-        }
-        List<Entry> entries;
-        synchronized (q) {
-            entries = new ArrayList<>(q.inFlight.values());
-            entries.addAll(q.pending);
-        }
-        entries.sort(Comparator.comparingLong(e -> e.sequence));
-        return entries.stream().map(this::snapshot).toList();
+        return q == null ? List.of() : q.live().stream().map(q::snapshot).toList();
     }
 
     /** Empties a device's queue, as the REST purge does; returns how many messages were removed. */
@@ -181,24 +168,21 @@ public final class CloudToDevice {
         if (q == null) {
             return 0;
         }
-        int purged;
-        synchronized (q) {
-            purged = removeAll(q, C2dOutcome.PURGED, FeedbackStatus.PURGED);
-        }
+        int purged = q.removeAll(C2dOutcome.PURGED, FeedbackStatus.PURGED);
         signal();
         return purged;
     }
 
-    // ---- transport SPI --------------------------------------------------------------------------
+    // ---- transport SPI: the device's current link ----------------------------------------------
 
     /** A device connected; {@code subscribed} if its session already holds the C2D subscription. */
     public void attach(String deviceId, DeviceLink link, boolean subscribed) {
-        DeviceQueue q = queues.computeIfAbsent(deviceId, DeviceQueue::new);
+        DeviceQueue q = queue(deviceId);
         synchronized (q) {
-            requeueInFlight(q);
+            q.requeueInFlight();
             q.link = link;
             q.subscribed = subscribed;
-            pump(q);
+            q.pump();
         }
         signal();
     }
@@ -212,7 +196,7 @@ public final class CloudToDevice {
         synchronized (q) {
             if (q.link == link) {
                 q.subscribed = true;
-                pump(q);
+                q.pump();
             }
         }
         signal();
@@ -241,7 +225,7 @@ public final class CloudToDevice {
             if (q.link != link) {
                 return;
             }
-            requeueInFlight(q);
+            q.requeueInFlight();
             q.subscribed = false;
             if (closed) {
                 q.link = null;
@@ -250,46 +234,27 @@ public final class CloudToDevice {
         signal();
     }
 
+    // ---- transport and hub SPI ------------------------------------------------------------------
+
     /** The device acknowledged a message (from this or an earlier connection of it). */
     public void complete(String deviceId, long sequence) {
         DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
+        if (q != null && q.complete(sequence)) {
+            signal();
         }
-        synchronized (q) {
-            Entry e = q.inFlight.remove(sequence);
-            if (e == null) {
-                e = removePending(q, sequence);
-            }
-            if (e == null) {
-                return; // already completed, expired or purged: a duplicate ack changes nothing
-            }
-            e.outcomes.add(C2dOutcome.COMPLETED);
-            if (e.message.ack().wantsPositive()) {
-                feedback.add(feedbackFor(e, FeedbackStatus.SUCCESS, "Success"));
-            }
-            pump(q);
-        }
-        signal();
     }
 
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
     public void expireDue() {
         Instant now = clock.now();
-        List<Entry> due = new ArrayList<>();
+        List<C2dEntry> due = new ArrayList<>();
         synchronized (byExpiry) {
-            while (!byExpiry.isEmpty() && !byExpiry.peek().expiry.isAfter(now)) {
-                due.add(byExpiry.poll());
+            while (!byExpiry.isEmpty() && !byExpiry.first().expiry.isAfter(now)) {
+                due.add(byExpiry.pollFirst());
             }
         }
-        for (Entry e : due) {
-            synchronized (e.queue) {
-                if (e.queue.pending.contains(e)) {
-                    expire(e.queue, e);
-                } else if (e.queue.inFlight.containsKey(e.sequence)) {
-                    e.lockedWhenDue = true; // held by the device: expires if it comes back unacknowledged
-                }
-            }
+        for (C2dEntry e : due) {
+            e.queue.due(e); // takes the queue's lock, never while holding byExpiry's (finished() nests them so)
         }
         if (!due.isEmpty()) {
             signal();
@@ -301,7 +266,7 @@ public final class CloudToDevice {
         DeviceQueue q = queues.remove(deviceId);
         if (q != null) {
             synchronized (q) {
-                removeAll(q, C2dOutcome.PURGED, null);
+                q.removeAll(C2dOutcome.PURGED, null);
                 q.link = null;
             }
         }
@@ -312,166 +277,47 @@ public final class CloudToDevice {
     /** Forgets every message and queue (between tests); connected devices stay attached. */
     public void reset() {
         for (DeviceQueue q : queues.values()) {
-            synchronized (q) {
-                q.pending.clear();
-                q.inFlight.clear();
-            }
+            q.clear();
         }
-        synchronized (journal) {
-            journal.clear();
-        }
+        history.reset();
         synchronized (byExpiry) {
             byExpiry.clear();
         }
-        latestById.clear();
         signal();
     }
 
-    // ---- internals (callers hold the queue's lock) ------------------------------------------------
+    // ---- internals ----------------------------------------------------------------------------
 
-    private void pump(DeviceQueue q) {
-        if (q.link == null || !q.subscribed) {
-            return;
-        }
-        Instant now = clock.now();
-        while (q.inFlight.size() < limits.maxInFlight() && !q.pending.isEmpty()) {
-            Entry e = q.pending.pollFirst();
-            if (!e.expiry.isAfter(now)) {
-                q.pending.addFirst(e);
-                expire(q, e);
-                continue;
-            }
-            q.inFlight.put(e.sequence, e);
-            e.outcomes.add(C2dOutcome.DELIVERED);
-            e.deliveries++;
-            boolean redelivery = e.deliveries > 1;
-            q.link.deliver(new Delivery(e.sequence, e.message, redelivery));
+    private DeviceQueue queue(String deviceId) {
+        return queues.computeIfAbsent(deviceId, id -> new DeviceQueue(id, shared));
+    }
+
+    /** A queue accepted {@code e} (under its lock). */
+    private void accepted(C2dEntry e) {
+        history.add(e);
+        synchronized (byExpiry) {
+            byExpiry.add(e);
         }
     }
 
-    private void requeueInFlight(DeviceQueue q) {
-        List<Entry> held = new ArrayList<>(q.inFlight.values());
-        q.inFlight.clear();
-        Instant now = clock.now();
-        for (int i = held.size() - 1; i >= 0; i--) {
-            Entry e = held.get(i);
-            q.pending.addFirst(e);
-            e.outcomes.add(C2dOutcome.ENQUEUED);
-            if (e.lockedWhenDue || !e.expiry.isAfter(now)) {
-                expire(q, e);
-            }
+    /** {@code e} reached a final outcome (under its queue's lock): it no longer expires, and retention may drop it. */
+    private void finished(C2dEntry e) {
+        synchronized (byExpiry) {
+            byExpiry.remove(e);
         }
-    }
-
-    private void expire(DeviceQueue q, Entry e) {
-        q.pending.remove(e);
-        e.outcomes.add(C2dOutcome.EXPIRED);
-        if (e.message.ack().wantsNegative()) {
-            feedback.add(feedbackFor(e, FeedbackStatus.EXPIRED, "Message Expired"));
-        }
-    }
-
-    private int removeAll(DeviceQueue q, C2dOutcome outcome, FeedbackStatus status) {
-        List<Entry> all = new ArrayList<>(q.inFlight.values());
-        all.addAll(q.pending);
-        q.inFlight.clear();
-        q.pending.clear();
-        for (Entry e : all) {
-            e.outcomes.add(outcome);
-            if (status != null && e.message.ack().wantsNegative()) {
-                feedback.add(feedbackFor(e, status, "Message purged"));
-            }
-        }
-        return all.size();
-    }
-
-    private static Entry removePending(DeviceQueue q, long sequence) {
-        for (Iterator<Entry> it = q.pending.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.sequence == sequence) {
-                it.remove();
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private FeedbackRecord feedbackFor(Entry e, FeedbackStatus status, String description) {
-        return new FeedbackRecord(e.message.messageId(), e.queue.deviceId, e.generationId, status, description,
-                clock.now());
-    }
-
-    private C2dRecord snapshot(Entry e) {
-        synchronized (e.queue) {
-            return new C2dRecord(e.sequence, e.queue.deviceId, e.message, e.enqueued, e.expiry,
-                    List.copyOf(e.outcomes), e.deliveries);
-        }
+        history.finished(e);
     }
 
     private String describe(C2dRecord r) {
         DeviceQueue q = queues.get(r.deviceId());
-        String connection;
-        if (q == null) {
-            connection = "the device has no queue (deleted?)";
-        } else {
-            synchronized (q) {
-                connection = q.link == null ? "the device is not connected"
-                        : q.subscribed ? "the device is connected and subscribed"
-                        : "the device is connected but has not subscribed to its C2D topic";
-            }
-        }
+        String connection = q == null ? "the device has no queue (deleted?)" : q.connectionState();
         return "it is " + r.outcome() + " (outcomes " + r.outcomes() + ", delivered " + r.deliveryCount()
                 + " times) on device '" + r.deviceId() + "': " + connection;
-    }
-
-    private List<String> latestIds() {
-        synchronized (journal) {
-            return journal.subList(Math.max(0, journal.size() - 5), journal.size()).stream()
-                    .map(e -> e.message.messageId()).toList();
-        }
     }
 
     private void signal() {
         synchronized (changed) {
             changed.notifyAll();
-        }
-    }
-
-    private static final class DeviceQueue {
-        final String deviceId;
-        final Deque<Entry> pending = new ArrayDeque<>();
-        final Map<Long, Entry> inFlight = new LinkedHashMap<>();
-        DeviceLink link;
-        boolean subscribed;
-
-        DeviceQueue(String deviceId) {
-            this.deviceId = deviceId;
-        }
-
-        int depth() {
-            return pending.size() + inFlight.size();
-        }
-    }
-
-    private static final class Entry {
-        final long sequence;
-        final DeviceQueue queue;
-        final C2dMessage message;
-        final String generationId;
-        final Instant enqueued;
-        final Instant expiry;
-        final List<C2dOutcome> outcomes = new ArrayList<>(4);
-        int deliveries;
-        boolean lockedWhenDue;
-
-        Entry(long sequence, DeviceQueue queue, C2dMessage message, String generationId, Instant enqueued,
-                Instant expiry) {
-            this.sequence = sequence;
-            this.queue = queue;
-            this.message = message;
-            this.generationId = generationId;
-            this.enqueued = enqueued;
-            this.expiry = expiry;
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.github.iothubkit.fakehub.c2d;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.BoundedLog;
 import io.github.iothubkit.fakehub.internal.Monitors;
+import io.github.iothubkit.fakehub.internal.Retention;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Delivery feedback: every record the hub produced (for tests to read and await), and the outbox of
- * records not yet taken by a feedback receiver (for the AMQP adapter).
+ * Delivery feedback: the records the hub produced (for tests to read and await; as many as the
+ * {@link Retention} keeps), and the outbox of records not yet taken by a feedback receiver (for the AMQP
+ * adapter). Retention never touches the outbox: a record leaves it when taken, or when it is an hour
+ * old, as on the real hub.
  */
 public final class FeedbackJournal {
 
@@ -20,17 +24,24 @@ public final class FeedbackJournal {
     private static final Duration FEEDBACK_TTL = Duration.ofHours(1);
 
     private final HubClock clock;
-    private final List<FeedbackRecord> all = new ArrayList<>();
+    private final BoundedLog<FeedbackRecord> all;
     private final Deque<FeedbackRecord> outbox = new ArrayDeque<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public FeedbackJournal(HubClock clock) {
-        this.clock = clock;
+        this(clock, Retention.DEFAULT);
     }
 
-    /** Every feedback record produced so far, oldest first. */
+    /** @param retention how many feedback records (and for how long) {@link #records} keeps */
+    public FeedbackJournal(HubClock clock, Retention retention) {
+        this.clock = clock;
+        this.all = new BoundedLog<>(retention, FeedbackRecord::enqueuedTime, FeedbackRecord::originalMessageId,
+                r -> { });
+    }
+
+    /** The feedback records produced so far that retention keeps (by default the last 100,000), oldest first. */
     public synchronized List<FeedbackRecord> records() {
-        return List.copyOf(all);
+        return List.copyOf(all.items(clock.now()));
     }
 
     /**
@@ -40,17 +51,37 @@ public final class FeedbackJournal {
      */
     public FeedbackRecord await(String originalMessageId, FeedbackStatus status, Duration timeout) {
         synchronized (this) {
-            return Monitors.await(this, timeout, () -> all.stream()
-                    .filter(r -> r.status() == status && r.originalMessageId().equals(originalMessageId))
-                    .findFirst().orElse(null), () -> "Expected feedback " + status.wireName() + " for message '"
-                    + originalMessageId + "' within " + timeout.toMillis() + " ms, but the feedback so far is "
-                    + describe(all), "feedback");
+            return Monitors.await(this, timeout, () -> find(originalMessageId, status),
+                    () -> "Expected feedback " + status.wireName() + " for message '" + originalMessageId + "' within "
+                            + timeout.toMillis() + " ms, but the feedback so far is " + describe(all.items(clock.now()))
+                            + droppedNote(originalMessageId), "feedback");
         }
+    }
+
+    /**
+     * Empty unless retention dropped feedback records: then a sentence saying so, and whether one for
+     * this message id was among them.
+     */
+    public synchronized String droppedNote(String originalMessageId) {
+        String why = all.forgotten().explain(originalMessageId, all.retention(), "feedback records");
+        return why == null ? "" : ". Feedback for that message id: " + why;
+    }
+
+    private FeedbackRecord find(String originalMessageId, FeedbackStatus status) {
+        all.prune(clock.now()); // the age limit holds for a wait too
+        for (FeedbackRecord r : all.view()) {
+            if (r.status() == status && r.originalMessageId().equals(originalMessageId)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     void add(FeedbackRecord record) {
         synchronized (this) {
-            all.add(record);
+            Instant now = clock.now();
+            all.add(record, now);
+            dropStale(now);
             outbox.addLast(record);
             notifyAll();
         }
@@ -60,6 +91,17 @@ public final class FeedbackJournal {
     /** Adapter SPI: runs {@code listener} whenever a record enters the outbox. */
     public void onAvailable(Runnable listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Stale records at the head of the outbox go now rather than at the next take, so that a hub with no
+     * feedback receiver holds at most an hour of feedback.
+     */
+    private void dropStale(Instant now) {
+        Instant oldest = now.minus(FEEDBACK_TTL);
+        while (!outbox.isEmpty() && outbox.peekFirst().enqueuedTime().isBefore(oldest)) {
+            outbox.pollFirst();
+        }
     }
 
     /** Adapter SPI: takes up to {@code max} records from the outbox, oldest first, skipping stale ones. */

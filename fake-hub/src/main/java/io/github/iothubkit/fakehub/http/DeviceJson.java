@@ -1,12 +1,13 @@
 package io.github.iothubkit.fakehub.http;
 
 import io.github.iothubkit.fakehub.internal.HubTimestamps;
+import io.github.iothubkit.fakehub.internal.JsonBody;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The device identity JSON of the registry REST (api-version 2021-04-12): reading what a client PUTs
@@ -34,10 +35,10 @@ final class DeviceJson {
 
     /** @throws IllegalArgumentException with a message fit for a 400 response */
     static DeviceRequest parseRequest(String body) {
-        Map<String, Object> json = Json.parseObject(body);
-        String deviceId = string(json, "deviceId");
+        JsonObject json = JsonBody.object(body);
+        String deviceId = JsonBody.string(json, "deviceId");
         DeviceStatus status = null;
-        String statusText = string(json, "status");
+        String statusText = JsonBody.string(json, "status");
         if (statusText != null) {
             status = switch (statusText.toLowerCase(Locale.ROOT)) {
                 case "enabled" -> DeviceStatus.ENABLED;
@@ -48,46 +49,46 @@ final class DeviceJson {
         }
         String primary = null;
         String secondary = null;
-        Map<String, Object> auth = object(json, "authentication");
+        JsonObject auth = JsonBody.object(json, "authentication");
         if (auth != null) {
-            String type = string(auth, "type");
+            String type = JsonBody.string(auth, "type");
             if (type != null && !type.equalsIgnoreCase("sas") && !type.equalsIgnoreCase("none")) {
                 throw new IllegalArgumentException("authentication type '" + type
                         + "' is not supported by the fake hub: only 'sas' (symmetric keys)");
             }
-            Map<String, Object> keys = object(auth, "symmetricKey");
+            JsonObject keys = JsonBody.object(auth, "symmetricKey");
             if (keys != null) {
-                primary = blankToNull(string(keys, "primaryKey"));
-                secondary = blankToNull(string(keys, "secondaryKey"));
+                primary = blankToNull(JsonBody.string(keys, "primaryKey"));
+                secondary = blankToNull(JsonBody.string(keys, "secondaryKey"));
             }
         }
         return new DeviceRequest(deviceId, status, primary, secondary);
     }
 
     /** The identity as IoT Hub returns it from GET and PUT. */
-    static Map<String, Object> toJson(DeviceIdentity device, boolean connected, int cloudToDeviceMessageCount) {
-        return Json.obj(
-                "deviceId", device.deviceId(),
-                "generationId", device.generationId(),
-                "etag", bareEtag(device.etag()),
-                "connectionState", connected ? "Connected" : "Disconnected",
-                "status", device.isEnabled() ? "enabled" : "disabled",
-                "statusReason", null,
-                "connectionStateUpdatedTime", NEVER,
-                "statusUpdatedTime", NEVER,
-                "lastActivityTime", NEVER,
-                "cloudToDeviceMessageCount", cloudToDeviceMessageCount,
-                "authentication", Json.obj(
-                        "symmetricKey", Json.obj(
-                                "primaryKey", device.primaryKey(),
-                                "secondaryKey", device.secondaryKey()),
-                        "x509Thumbprint", Json.obj(
-                                "primaryThumbprint", null,
-                                "secondaryThumbprint", null),
-                        "type", "sas"),
-                "capabilities", Json.obj("iotEdge", false),
-                "deviceScope", null,
-                "parentScopes", List.of());
+    static JsonObject toJson(DeviceIdentity device, boolean connected, int cloudToDeviceMessageCount) {
+        JsonObject symmetricKey = new JsonObject()
+                .put("primaryKey", device.primaryKey())
+                .put("secondaryKey", device.secondaryKey());
+        JsonObject x509 = new JsonObject().putNull("primaryThumbprint").putNull("secondaryThumbprint");
+        return new JsonObject()
+                .put("deviceId", device.deviceId())
+                .put("generationId", device.generationId())
+                .put("etag", bareEtag(device.etag()))
+                .put("connectionState", connected ? "Connected" : "Disconnected")
+                .put("status", device.isEnabled() ? "enabled" : "disabled")
+                .putNull("statusReason")
+                .put("connectionStateUpdatedTime", NEVER)
+                .put("statusUpdatedTime", NEVER)
+                .put("lastActivityTime", NEVER)
+                .put("cloudToDeviceMessageCount", cloudToDeviceMessageCount)
+                .put("authentication", new JsonObject()
+                        .put("symmetricKey", symmetricKey)
+                        .put("x509Thumbprint", x509)
+                        .put("type", "sas"))
+                .put("capabilities", new JsonObject().put("iotEdge", false))
+                .putNull("deviceScope")
+                .put("parentScopes", new JsonArray());
     }
 
     /** IoT Hub's JSON carries the etag without the quotes of the HTTP header. */
@@ -105,29 +106,6 @@ final class DeviceJson {
     /** IoT Hub writes seven fractional digits; the Java SDK truncates them to milliseconds. */
     static String date(Instant instant) {
         return HubTimestamps.FORMAT.format(instant);
-    }
-
-    private static String string(Map<String, Object> json, String name) {
-        Object v = json.get(name);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("'" + name + "' must be a string");
-        }
-        return s;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> json, String name) {
-        Object v = json.get(name);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Map)) {
-            throw new IllegalArgumentException("'" + name + "' must be an object");
-        }
-        return (Map<String, Object>) v;
     }
 
     private static String blankToNull(String s) {

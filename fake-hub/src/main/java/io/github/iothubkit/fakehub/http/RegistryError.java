@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.http;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -67,11 +68,12 @@ final class RegistryError extends Exception {
     String body(Instant now) {
         String trackingId = UUID.randomUUID().toString().replace("-", "");
         String timestamp = DeviceJson.date(now);
-        String inner = Json.write(Json.obj(
-                "errorCode", errorCode,
-                "trackingId", trackingId,
-                "message", "ErrorCode:" + codeName + ";" + getMessage(),
-                "timestampUtc", timestamp));
-        return Json.write(Json.obj("Message", inner, "ExceptionMessage", ""));
+        String inner = new JsonObject()
+                .put("errorCode", errorCode)
+                .put("trackingId", trackingId)
+                .put("message", "ErrorCode:" + codeName + ";" + getMessage())
+                .put("timestampUtc", timestamp)
+                .encode();
+        return new JsonObject().put("Message", inner).put("ExceptionMessage", "").encode();
     }
 }

@@ -7,10 +7,11 @@ import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
@@ -53,8 +54,12 @@ final class RegistryHandler {
 
     /** What to answer: a JSON body or none, the device's ETag, and IoT Hub's error code on failures. */
     record Response(int status, String body, String etag, String errorCode) {
-        static Response json(Object json) {
-            return new Response(200, Json.write(json), null, null);
+        static Response json(JsonObject json) {
+            return new Response(200, json.encode(), null, null);
+        }
+
+        static Response json(JsonArray json) {
+            return new Response(200, json.encode(), null, null);
         }
     }
 
@@ -89,7 +94,7 @@ final class RegistryHandler {
         if (n == 1) {
             requireMethod(method, path, "GET");
             authorize(request, Permission.REGISTRY_READ);
-            return Response.json(registry.list().stream().map(this::json).toList());
+            return Response.json(new JsonArray(registry.list().stream().map(this::json).toList()));
         }
         String rawId = segments.get(1);
         if (n == 3) {
@@ -188,21 +193,22 @@ final class RegistryHandler {
             throw RegistryError.deviceNotFound(deviceId);
         }
         int purged = hub.cloudToDevice().purge(deviceId);
-        return Response.json(Json.obj("deviceId", deviceId, "moduleId", null, "totalMessagesPurged", purged));
+        return Response.json(new JsonObject().put("deviceId", deviceId).putNull("moduleId")
+                .put("totalMessagesPurged", purged));
     }
 
     private Response statistics() {
         List<DeviceIdentity> all = registry.list();
         long enabled = all.stream().filter(DeviceIdentity::isEnabled).count();
-        return Response.json(Json.obj("totalDeviceCount", (long) all.size(), "enabledDeviceCount", enabled,
-                "disabledDeviceCount", all.size() - enabled));
+        return Response.json(new JsonObject().put("totalDeviceCount", (long) all.size())
+                .put("enabledDeviceCount", enabled).put("disabledDeviceCount", all.size() - enabled));
     }
 
     private Response deviceResponse(DeviceIdentity device) {
-        return new Response(200, Json.write(json(device)), device.etag(), null);
+        return new Response(200, json(device).encode(), device.etag(), null);
     }
 
-    private Map<String, Object> json(DeviceIdentity device) {
+    private JsonObject json(DeviceIdentity device) {
         return DeviceJson.toJson(device, connected.test(device.deviceId()),
                 hub.cloudToDevice().queued(device.deviceId()).size());
     }

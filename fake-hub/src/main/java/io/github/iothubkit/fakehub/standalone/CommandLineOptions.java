@@ -3,12 +3,15 @@ package io.github.iothubkit.fakehub.standalone;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.auth.Keys;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.internal.Retention;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -43,9 +46,10 @@ public final class CommandLineOptions {
     private final boolean registryPortExplicit;
     private final boolean allowNonLoopback;
     private final boolean help;
+    private final Retention retention;
 
     private CommandLineOptions(String host, List<DeviceOption> devices, Path caOut, int registryPort,
-            boolean registryPortExplicit, boolean allowNonLoopback, boolean help) {
+            boolean registryPortExplicit, boolean allowNonLoopback, boolean help, Retention retention) {
         this.host = host;
         this.devices = List.copyOf(devices);
         this.caOut = caOut;
@@ -53,6 +57,7 @@ public final class CommandLineOptions {
         this.registryPortExplicit = registryPortExplicit;
         this.allowNonLoopback = allowNonLoopback;
         this.help = help;
+        this.retention = retention;
     }
 
     /**
@@ -69,6 +74,7 @@ public final class CommandLineOptions {
         boolean portExplicit = false;
         boolean allowNonLoopback = false;
         boolean help = false;
+        Retention retention = Retention.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -95,6 +101,10 @@ public final class CommandLineOptions {
                     registryPort = port(name, inline != null ? inline : value(args, ++i, name));
                     portExplicit = true;
                 }
+                case "--history-limit" -> retention = retention.withMaxCount(
+                        count(name, inline != null ? inline : value(args, ++i, name)));
+                case "--history-max-age" -> retention = retention.withMaxAge(
+                        duration(name, inline != null ? inline : value(args, ++i, name)));
                 default -> throw new UsageException("unknown option '" + arg + "'");
             }
             if (inline != null && (name.equals("--help") || name.equals("--allow-non-loopback"))) {
@@ -104,7 +114,8 @@ public final class CommandLineOptions {
         if (!help) {
             checkHost(host, allowNonLoopback);
         }
-        return new CommandLineOptions(host, devices, caOut, registryPort, portExplicit, allowNonLoopback, help);
+        return new CommandLineOptions(host, devices, caOut, registryPort, portExplicit, allowNonLoopback, help,
+                retention);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -149,6 +160,45 @@ public final class CommandLineOptions {
         throw new UsageException(option + " must be a port number from 0 to 65535, not '" + value + "'");
     }
 
+    private static int count(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a whole number, 0 or more, not '" + value + "'");
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, or ISO-8601 such as {@code PT1H}; positive. */
+    static Duration duration(String option, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Duration d = null;
+        try {
+            if (v.startsWith("p")) {
+                d = Duration.parse(v.toUpperCase(Locale.ROOT));
+            } else if (v.length() > 1) {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                d = switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> null;
+                };
+            }
+        } catch (RuntimeException e) {
+            d = null; // reported below
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new UsageException(option + " must be a positive duration such as 90s, 15m, 2h, 1d or PT1H, not '"
+                    + value + "'");
+        }
+        return d;
+    }
+
     private static void checkHost(String host, boolean allowNonLoopback) {
         InetAddress address;
         try {
@@ -164,11 +214,13 @@ public final class CommandLineOptions {
 
     /** A builder for this command line: the registry is required only when its port was given explicitly. */
     public FakeIotHub.Builder toBuilder() {
-        return FakeIotHub.builder()
+        FakeIotHub.Builder builder = FakeIotHub.builder()
                 .host(host)
                 .httpsPort(registryPort)
                 .httpsRequired(registryPortExplicit)
-                .allowNonLoopback(allowNonLoopback);
+                .allowNonLoopback(allowNonLoopback)
+                .historyLimit(retention.maxCount());
+        return retention.maxAge() == null ? builder : builder.historyMaxAge(retention.maxAge());
     }
 
     public String host() {
@@ -200,6 +252,11 @@ public final class CommandLineOptions {
         return help;
     }
 
+    /** The history bounds: {@code --history-limit} and {@code --history-max-age}. */
+    public Retention retention() {
+        return retention;
+    }
+
     /** The {@code --help} text: every option with its default, and worked examples. */
     public static String usage() {
         return """
@@ -222,6 +279,12 @@ public final class CommandLineOptions {
                   --registry-port PORT    port of the registry REST (default: 443, which the Java
                                           RegistryClient always uses). If the default cannot be bound,
                                           the hub runs without the REST; a PORT given here must bind.
+                  --history-limit N       how many finished items each history keeps: C2D messages with
+                                          a final outcome, feedback records, telemetry (default: 100000).
+                                          Older ones are dropped so a long-running hub does not grow;
+                                          queued C2D messages are always kept.
+                  --history-max-age AGE   also drop finished items older than AGE, e.g. 90s, 15m, 2h, 1d
+                                          or PT1H (default: no age limit).
                   --help, -h              print this help and exit.
 
                 Output (stdout, one per line):
@@ -243,6 +306,6 @@ public final class CommandLineOptions {
     public String toString() {
         return "CommandLineOptions{host=" + host + ", devices=" + devices + ", caOut=" + caOut + ", registryPort="
                 + registryPort + (registryPortExplicit ? " (explicit)" : "") + ", allowNonLoopback=" + allowNonLoopback
-                + "}";
+                + ", retention=" + retention + "}";
     }
 }

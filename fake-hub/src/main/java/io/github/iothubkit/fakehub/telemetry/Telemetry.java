@@ -1,37 +1,65 @@
 package io.github.iothubkit.fakehub.telemetry;
 
+import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.BoundedLog;
 import io.github.iothubkit.fakehub.internal.Monitors;
+import io.github.iothubkit.fakehub.internal.Retention;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-/** The device-to-cloud messages the hub received, for tests to read and await. Thread-safe. */
+/**
+ * The device-to-cloud messages the hub received, for tests to read and await: as many as the
+ * {@link Retention} keeps (by default the last 100,000), oldest dropped first. Thread-safe.
+ */
 public final class Telemetry {
 
-    private final List<TelemetryMessage> received = new ArrayList<>();
+    private final HubClock clock;
+    private final BoundedLog<TelemetryMessage> received;
+    /** Per device, how many of its messages retention dropped, for failure messages. */
+    private final Map<String, Long> droppedByDevice = new HashMap<>();
+
+    public Telemetry() {
+        this(HubClock.system(), Retention.DEFAULT);
+    }
+
+    /** @param retention how many messages (and for how long, by {@code clock}) the history keeps */
+    public Telemetry(HubClock clock, Retention retention) {
+        this.clock = clock;
+        this.received = new BoundedLog<>(retention, TelemetryMessage::receivedTime, TelemetryMessage::messageId,
+                m -> droppedByDevice.merge(m.deviceId(), 1L, Long::sum));
+    }
 
     /** Adapter SPI: records an accepted message. */
     public synchronized void record(TelemetryMessage message) {
-        received.add(message);
+        received.add(message, clock.now());
         notifyAll();
     }
 
-    /** Every message received, oldest first. */
+    /** Every message kept, oldest first. */
     public synchronized List<TelemetryMessage> messages() {
-        return List.copyOf(received);
+        return List.copyOf(received.items(clock.now()));
     }
 
     public synchronized List<TelemetryMessage> messages(String deviceId) {
-        return received.stream().filter(m -> m.deviceId().equals(deviceId)).toList();
+        received.prune(clock.now());
+        List<TelemetryMessage> mine = new ArrayList<>();
+        for (TelemetryMessage m : received.view()) {
+            if (m.deviceId().equals(deviceId)) {
+                mine.add(m);
+            }
+        }
+        return mine;
     }
 
     /**
-     * Waits until {@code count} messages from the device have arrived and returns them.
+     * Waits until {@code count} messages from the device are in the history and returns them.
      *
-     * @throws AssertionError after the timeout, saying what did arrive
+     * @throws AssertionError after the timeout, saying what did arrive (and what retention dropped)
      */
     public List<TelemetryMessage> await(String deviceId, int count, Duration timeout) {
         synchronized (this) {
@@ -39,8 +67,8 @@ public final class Telemetry {
                 List<TelemetryMessage> mine = messages(deviceId);
                 return mine.size() >= count ? mine : null;
             }, () -> "Expected " + count + " telemetry messages from device '" + deviceId + "' within "
-                    + timeout.toMillis() + " ms but received " + messages(deviceId).size() + ". " + others(deviceId),
-                    "telemetry");
+                    + timeout.toMillis() + " ms but received " + messages(deviceId).size() + ". " + others(deviceId)
+                    + droppedNote(deviceId), "telemetry");
         }
     }
 
@@ -58,19 +86,34 @@ public final class Telemetry {
                                 .append(deviceId).append("' within ").append(timeout.toMillis()).append(" ms; it sent ")
                                 .append(mine.size()).append(':');
                         mine.stream().limit(10).forEach(m -> s.append("\n  ").append(m));
-                        return s.append("\n").append(others(deviceId)).toString();
+                        return s.append("\n").append(others(deviceId)).append(droppedNote(deviceId)).toString();
                     }, "telemetry");
         }
+    }
+
+    /**
+     * Empty unless retention dropped messages of this device from the history: then a sentence that says
+     * how many, and the policy.
+     */
+    public synchronized String droppedNote(String deviceId) {
+        long mine = droppedByDevice.getOrDefault(deviceId, 0L);
+        return mine == 0 ? "" : " Retention dropped " + mine + " older messages of this device from the history"
+                + " (the hub keeps " + received.retention().describe("telemetry messages") + ").";
     }
 
     /** Forgets every message (between tests). */
     public synchronized void reset() {
         received.clear();
+        droppedByDevice.clear();
     }
 
     private String others(String deviceId) {
         Map<String, Integer> counts = new TreeMap<>();
-        received.stream().filter(m -> !m.deviceId().equals(deviceId)).forEach(m -> counts.merge(m.deviceId(), 1, Integer::sum));
+        for (TelemetryMessage m : received.view()) {
+            if (!m.deviceId().equals(deviceId)) {
+                counts.merge(m.deviceId(), 1, Integer::sum);
+            }
+        }
         return counts.isEmpty() ? "No other device sent telemetry." : "Received from other devices: " + counts + ".";
     }
 }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.registry.DeviceStatus;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeviceJsonTest {
@@ -53,25 +53,33 @@ class DeviceJsonTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void writesWhatRegistryClientRequires() {
         DeviceIdentity device = new DeviceRegistry("127.0.0.50").create("dev1", "AAECAw==", "BAUGBw==");
 
-        Map<String, Object> json = (Map<String, Object>) Json.parse(Json.write(DeviceJson.toJson(device, true, 3)));
+        JsonObject json = new JsonObject(DeviceJson.toJson(device, true, 3).encode());
 
-        assertThat(json).containsEntry("deviceId", "dev1")
+        assertThat(json.getMap()).containsEntry("deviceId", "dev1")
                 .containsEntry("generationId", device.generationId())
                 .containsEntry("etag", DeviceJson.bareEtag(device.etag()))
                 .containsEntry("status", "enabled")
                 .containsEntry("connectionState", "Connected")
                 .containsEntry("connectionStateUpdatedTime", "0001-01-01T00:00:00Z")
-                .containsEntry("statusReason", null)
-                .containsEntry("capabilities", Map.of("iotEdge", false));
-        assertThat(json.get("cloudToDeviceMessageCount")).hasToString("3");
-        assertThat(Json.write(json.get("authentication"))).isEqualTo("{\"symmetricKey\":{\"primaryKey\":\"AAECAw==\","
+                .containsEntry("statusReason", null);
+        assertThat(json.getJsonObject("capabilities")).isEqualTo(new JsonObject().put("iotEdge", false));
+        assertThat(json.getValue("cloudToDeviceMessageCount")).hasToString("3");
+        assertThat(json.getJsonObject("authentication").encode()).isEqualTo("{\"symmetricKey\":{\"primaryKey\":\"AAECAw==\","
                 + "\"secondaryKey\":\"BAUGBw==\"},\"x509Thumbprint\":{\"primaryThumbprint\":null,"
                 + "\"secondaryThumbprint\":null},\"type\":\"sas\"}");
-        assertThat(DeviceJson.toJson(device, false, 0)).containsEntry("connectionState", "Disconnected");
+        assertThat(DeviceJson.toJson(device, false, 0).getString("connectionState")).isEqualTo("Disconnected");
+    }
+
+    @Test
+    void malformedTextAndAWrongTypeAreArgumentErrorsNamingTheProblem() {
+        assertThatThrownBy(() -> DeviceJson.parseRequest("{\"deviceId\":"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1, column");
+        assertThatThrownBy(() -> DeviceJson.parseRequest("[1]")).hasMessageContaining("expected a JSON object");
+        assertThatThrownBy(() -> DeviceJson.parseRequest("{\"authentication\":\"sas\"}"))
+                .hasMessageContaining("'authentication' must be an object");
     }
 
     @Test

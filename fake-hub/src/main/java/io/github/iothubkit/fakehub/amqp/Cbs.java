@@ -1,0 +1,132 @@
+package io.github.iothubkit.fakehub.amqp;
+
+import io.github.iothubkit.fakehub.auth.HubAuthenticator;
+import io.github.iothubkit.fakehub.auth.Permission;
+import io.github.iothubkit.fakehub.auth.SasToken;
+import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.PercentDecoding;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claims a connection has put on {@code $cbs}: one grant per audience (the hub for a service
+ * policy, {@code host/devices/{id}} for a device; Event Hubs entities later), each valid until its
+ * token's {@code se}. A renewed token replaces the grant for its audience.
+ *
+ * <p>A grant is checked when a link attaches; links already attached outlive it, because the Java
+ * service SDK never renews its connection-string token (wire contract, finding 20).
+ *
+ * <p>The audience is taken from the token's {@code sr}, not from the request's {@code name}: the SDKs
+ * spell {@code name} differently (Java the host name, Node the token's {@code sr}, uamqp
+ * {@code https://host}), and the signature covers {@code sr} only. Used on the connection's context.
+ */
+final class Cbs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cbs.class);
+    private static final Pattern DEVICE = Pattern.compile("^[^/]+/devices/([^/]+)(/modules/[^/]+)?$",
+            Pattern.CASE_INSENSITIVE);
+
+    enum Kind { SERVICE, DEVICE }
+
+    /** What one put-token allowed: {@code identity} is the policy name or the device id. */
+    record Grant(String audience, Kind kind, String identity, Instant expiry) {
+    }
+
+    /** A put-token's answer, as the CBS reply carries it. */
+    record Outcome(int status, String description) {
+    }
+
+    private final HubContext hub;
+    private final Map<String, Grant> grants = new LinkedHashMap<>();
+
+    Cbs(HubContext hub) {
+        this.hub = hub;
+    }
+
+    /**
+     * Checks a put-token request and, when it is good, records its grant.
+     *
+     * @param name the request's {@code name}; only used to recover a device id's case when the token's
+     *             {@code sr} was lower-cased (as the service SDKs' token builders do)
+     */
+    Outcome putToken(String operation, String name, String token) {
+        if (!"put-token".equalsIgnoreCase(operation == null ? null : operation.strip())) {
+            return new Outcome(400, "unsupported CBS operation '" + operation + "'; the fake hub only knows put-token");
+        }
+        if (token == null) {
+            return new Outcome(400, "put-token needs the SAS token as the body (an AmqpValue string)");
+        }
+        SasToken parsed;
+        try {
+            parsed = SasToken.parse(token);
+        } catch (IllegalArgumentException e) {
+            return refused(e.getMessage());
+        }
+        String resource = resourcePath(parsed.resource());
+        String audience = resource.toLowerCase(Locale.ROOT);
+        Matcher device = DEVICE.matcher(resource);
+        HubAuthenticator.Result result;
+        Kind kind;
+        if (device.matches()) { // the device's own key, or a policy with DeviceConnect (skn)
+            if (device.group(2) != null) {
+                return refused("token is for a module ('" + parsed.resource() + "'); the fake hub has no modules");
+            }
+            kind = Kind.DEVICE;
+            String id = device.group(1);
+            Matcher named = name == null ? null : DEVICE.matcher(resourcePath(name));
+            if (named != null && named.matches() && named.group(1).equalsIgnoreCase(id)) {
+                id = named.group(1);
+            }
+            result = hub.authenticator().authenticateDevice(id, token);
+        } else {
+            kind = Kind.SERVICE;
+            result = hub.authenticator().authenticateService(token, Permission.SERVICE_CONNECT);
+        }
+        if (!result.accepted()) {
+            return refused(result.reason()); // reasons never quote the signature
+        }
+        Grant grant = new Grant(audience, kind, result.identity(), parsed.expiry());
+        grants.put(audience, grant);
+        LOG.debug("CBS put-token accepted: {} on {}", grant, hub.host());
+        return new Outcome(200, "OK");
+    }
+
+    /** A valid service grant, if any. */
+    Optional<Grant> service() {
+        Instant now = hub.clock().now();
+        return grants.values().stream().filter(g -> g.kind() == Kind.SERVICE && now.isBefore(g.expiry())).findFirst();
+    }
+
+    /** A valid grant for this device (its own token), if any. */
+    Optional<Grant> device(String deviceId) {
+        Instant now = hub.clock().now();
+        return grants.values().stream().filter(g -> g.kind() == Kind.DEVICE && now.isBefore(g.expiry())
+                && g.identity().equals(deviceId)).findFirst();
+    }
+
+    Map<String, Grant> grants() {
+        return Map.copyOf(grants);
+    }
+
+    private Outcome refused(String reason) {
+        LOG.info("CBS put-token refused on {}: {}", hub.host(), reason);
+        return new Outcome(401, "Unauthorized: " + reason);
+    }
+
+    /** The token's resource URL-decoded, without scheme or trailing slash; lower-cased it keys the grant. */
+    static String resourcePath(String resource) {
+        String decoded = PercentDecoding.decodeOrNull(resource);
+        String a = (decoded == null ? resource : decoded).strip().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+        while (a.endsWith("/")) {
+            a = a.substring(0, a.length() - 1);
+        }
+        return a;
+    }
+}

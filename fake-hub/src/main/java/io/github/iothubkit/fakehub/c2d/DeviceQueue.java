@@ -1,0 +1,198 @@
+package io.github.iothubkit.fakehub.c2d;
+
+import io.github.iothubkit.fakehub.HubClock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One device's C2D queue, the owner of its messages' transitions: ENQUEUED, DELIVERED (at most
+ * {@code maxInFlight} at a time, to a connected and subscribed link), back to ENQUEUED when the link
+ * goes, and a final COMPLETED, EXPIRED or PURGED with the feedback its ack mode asks for. Every method
+ * runs under the queue's lock; the lock is also what orders deliveries on the link.
+ */
+final class DeviceQueue {
+
+    /** What the queues of one hub share. {@code finished} runs (under the queue's lock) on every final outcome. */
+    record Shared(HubClock clock, CloudToDevice.Limits limits, FeedbackJournal feedback, AtomicLong sequences,
+            Consumer<C2dEntry> accepted, Consumer<C2dEntry> finished) {
+    }
+
+    final String deviceId;
+    private final Shared shared;
+    private final Deque<C2dEntry> pending = new ArrayDeque<>();
+    private final Map<Long, C2dEntry> inFlight = new LinkedHashMap<>();
+    /** The device's current connection, if any; written by {@link CloudToDevice}'s attach/detach. */
+    DeviceLink link;
+    boolean subscribed;
+
+    DeviceQueue(String deviceId, Shared shared) {
+        this.deviceId = deviceId;
+        this.shared = shared;
+    }
+
+    /**
+     * Accepts a message: ENQUEUED, then at once EXPIRED if its expiry has passed, else delivered if it can be.
+     *
+     * @throws QueueFullException if the device already has {@code maxQueueDepth} messages
+     */
+    synchronized C2dEntry enqueue(C2dMessage message, String generationId, Instant now, Instant expiry) {
+        int max = shared.limits().maxQueueDepth();
+        if (depth() >= max) {
+            throw new QueueFullException(deviceId, "ErrorCode:DeviceMaximumQueueDepthExceeded;Device '" + deviceId
+                    + "' already has " + depth() + " messages queued (the limit is " + max + ")");
+        }
+        C2dEntry e = new C2dEntry(shared.sequences().incrementAndGet(), this, message, generationId, now, expiry);
+        shared.accepted().accept(e);
+        pending.addLast(e);
+        e.outcomes.add(C2dOutcome.ENQUEUED);
+        if (!expiry.isAfter(now)) {
+            expire(e);
+        } else {
+            pump();
+        }
+        return e;
+    }
+
+    /** Delivers from the head while the link has room; a message found expired on the way expires. */
+    synchronized void pump() {
+        if (link == null || !subscribed) {
+            return;
+        }
+        Instant now = shared.clock().now();
+        while (inFlight.size() < shared.limits().maxInFlight() && !pending.isEmpty()) {
+            C2dEntry e = pending.pollFirst();
+            if (!e.expiry.isAfter(now)) {
+                pending.addFirst(e);
+                expire(e);
+                continue;
+            }
+            inFlight.put(e.sequence, e);
+            e.outcomes.add(C2dOutcome.DELIVERED);
+            e.deliveries++;
+            link.deliver(new Delivery(e.sequence, e.message, e.deliveries > 1));
+        }
+    }
+
+    /** The link went or stopped listening: what it held goes back to the head, in order (expired ones expire). */
+    synchronized void requeueInFlight() {
+        List<C2dEntry> held = new ArrayList<>(inFlight.values());
+        inFlight.clear();
+        Instant now = shared.clock().now();
+        for (int i = held.size() - 1; i >= 0; i--) {
+            C2dEntry e = held.get(i);
+            pending.addFirst(e);
+            e.outcomes.add(C2dOutcome.ENQUEUED);
+            if (e.lockedWhenDue || !e.expiry.isAfter(now)) {
+                expire(e);
+            }
+        }
+    }
+
+    /** The device acknowledged a message; false if it was no longer live (a duplicate ack changes nothing). */
+    synchronized boolean complete(long sequence) {
+        C2dEntry e = inFlight.remove(sequence);
+        if (e == null) {
+            e = removePending(sequence);
+        }
+        if (e == null) {
+            return false;
+        }
+        finish(e, C2dOutcome.COMPLETED);
+        if (e.message.ack().wantsPositive()) {
+            shared.feedback().add(feedbackFor(e, FeedbackStatus.SUCCESS, "Success"));
+        }
+        pump();
+        return true;
+    }
+
+    /** The message's expiry passed: it expires if queued, or is marked to expire if the device holds it. */
+    synchronized void due(C2dEntry e) {
+        if (pending.contains(e)) {
+            expire(e);
+        } else if (inFlight.containsKey(e.sequence)) {
+            e.lockedWhenDue = true;
+        }
+    }
+
+    /** Removes every live message with {@code outcome}; feedback with {@code status} if not null. */
+    synchronized int removeAll(C2dOutcome outcome, FeedbackStatus status) {
+        List<C2dEntry> all = new ArrayList<>(inFlight.values());
+        all.addAll(pending);
+        inFlight.clear();
+        pending.clear();
+        for (C2dEntry e : all) {
+            finish(e, outcome);
+            if (status != null && e.message.ack().wantsNegative()) {
+                shared.feedback().add(feedbackFor(e, status, "Message purged"));
+            }
+        }
+        return all.size();
+    }
+
+    /** Forgets every message without an outcome (between tests). */
+    synchronized void clear() {
+        pending.clear();
+        inFlight.clear();
+    }
+
+    /** The live messages (queued or delivered, not completed), in queue order. */
+    synchronized List<C2dEntry> live() {
+        List<C2dEntry> entries = new ArrayList<>(inFlight.values());
+        entries.addAll(pending);
+        entries.sort(Comparator.comparingLong(e -> e.sequence));
+        return entries;
+    }
+
+    synchronized C2dRecord snapshot(C2dEntry e) {
+        return new C2dRecord(e.sequence, deviceId, e.message, e.enqueued, e.expiry, List.copyOf(e.outcomes),
+                e.deliveries);
+    }
+
+    synchronized String connectionState() {
+        return link == null ? "the device is not connected"
+                : subscribed ? "the device is connected and subscribed"
+                : "the device is connected but has not subscribed to its C2D topic";
+    }
+
+    private int depth() {
+        return pending.size() + inFlight.size();
+    }
+
+    private void expire(C2dEntry e) {
+        pending.remove(e);
+        finish(e, C2dOutcome.EXPIRED);
+        if (e.message.ack().wantsNegative()) {
+            shared.feedback().add(feedbackFor(e, FeedbackStatus.EXPIRED, "Message Expired"));
+        }
+    }
+
+    private void finish(C2dEntry e, C2dOutcome outcome) {
+        e.outcomes.add(outcome);
+        e.finished = shared.clock().now();
+        shared.finished().accept(e);
+    }
+
+    private C2dEntry removePending(long sequence) {
+        for (Iterator<C2dEntry> it = pending.iterator(); it.hasNext(); ) {
+            C2dEntry e = it.next();
+            if (e.sequence == sequence) {
+                it.remove();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private FeedbackRecord feedbackFor(C2dEntry e, FeedbackStatus status, String description) {
+        return new FeedbackRecord(e.messageId(), deviceId, e.generationId, status, description, shared.clock().now());
+    }
+}
