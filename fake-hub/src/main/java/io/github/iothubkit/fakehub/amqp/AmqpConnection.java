@@ -9,6 +9,7 @@ import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonSession;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +42,14 @@ final class AmqpConnection {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
-        this.cbs = new Cbs(hub);
+        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE)); // Cbs.Kind.DEVICE with the device links
         CbsNode cbsNode = new CbsNode(this, cbs);
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
                 .outgoing(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::replies)
                 .incoming(AmqpNames.DEVICEBOUND, NodeTable.Access.SERVICE, new DeviceboundNode(this, hub)::attach)
-                .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach);
+                .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
+                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach);
     }
 
     void start() {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,10 +45,13 @@ final class Cbs {
     }
 
     private final HubContext hub;
+    private final Set<Kind> kinds;
     private final Map<String, Grant> grants = new LinkedHashMap<>();
 
-    Cbs(HubContext hub) {
+    /** @param kinds the grants this endpoint can use; a token of another kind is refused (401) */
+    Cbs(HubContext hub, Set<Kind> kinds) {
         this.hub = hub;
+        this.kinds = Set.copyOf(kinds);
     }
 
     /**
@@ -75,6 +79,9 @@ final class Cbs {
         HubAuthenticator.Result result;
         Kind kind;
         if (device.matches()) { // the device's own key, or a policy with DeviceConnect (skn)
+            if (!kinds.contains(Kind.DEVICE)) {
+                return refused("token is for device '" + device.group(1) + "'; this endpoint has no device links");
+            }
             if (device.group(2) != null) {
                 return refused("token is for a module ('" + parsed.resource() + "'); the fake hub has no modules");
             }

@@ -49,6 +49,8 @@ final class FeedbackDispatcher {
     private final AtomicBoolean timerSet = new AtomicBoolean();
     private volatile long timerId = -1;
     private volatile boolean closed;
+    /** After a failed send: retry only when the batch window ends, not at once (a hot loop otherwise). */
+    private volatile boolean backingOff;
 
     FeedbackDispatcher(Vertx vertx, HubContext hub) {
         this.vertx = vertx;
@@ -76,12 +78,13 @@ final class FeedbackDispatcher {
         if (closed || links.isEmpty()) {
             return;
         }
-        if (journal.pending() >= batchSize) {
+        if (journal.pending() >= batchSize && !backingOff) {
             flush(false);
         }
         if (journal.pending() > 0 && timerSet.compareAndSet(false, true)) {
             timerId = vertx.setTimer(windowMillis, id -> {
                 timerSet.set(false);
+                backingOff = false;
                 flush(true);
             });
         }
@@ -119,7 +122,14 @@ final class FeedbackDispatcher {
                 if (batch.isEmpty()) {
                     return;
                 }
-                send(batch);
+                try {
+                    send(batch);
+                } catch (RuntimeException e) { // taken records must not vanish with a bug of ours
+                    backingOff = true;
+                    journal.putBack(batch);
+                    LOG.error("Could not send a feedback batch of {} records; they stay in the journal", batch.size(), e);
+                    return;
+                }
             }
         }
 

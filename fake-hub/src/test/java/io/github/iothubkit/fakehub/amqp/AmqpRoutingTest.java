@@ -17,6 +17,7 @@ import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -62,7 +63,7 @@ class AmqpRoutingTest {
     @Test
     void grantsAreRecordedPerAudienceWithTheTokensExpiryAndARenewalReplacesThem() {
         HubContext context = context(HubClock.manual());
-        Cbs cbs = new Cbs(context);
+        Cbs cbs = new Cbs(context, EnumSet.allOf(Cbs.Kind.class));
         DeviceIdentity device = context.registry().create("Dev-A");
         String policyKey = context.authenticator().policy("iothubowner").orElseThrow().primaryKey();
         Instant in1h = Instant.now().plusSeconds(3600);
@@ -94,6 +95,11 @@ class AmqpRoutingTest {
         assertThat(NodeTable.Access.device("id").granted(cbs, encoded)).as("the address's id is decoded").isTrue();
         assertThat(NodeTable.Access.device("id").granted(cbs, Map.of("id", "dev-a"))).isFalse();
 
+        Cbs devicesOnly = new Cbs(context, EnumSet.allOf(Cbs.Kind.class));
+        devicesOnly.putToken("put-token", null, deviceToken);
+        assertThat(NodeTable.Access.SERVICE.granted(devicesOnly, Map.of())).as("a device grant is no service grant")
+                .isFalse();
+
         context.clock().set(in1h.plusSeconds(1));
         assertThat(cbs.device("Dev-A")).as("expired with its token").isEmpty();
         assertThat(cbs.service()).isPresent();
@@ -103,7 +109,7 @@ class AmqpRoutingTest {
     @Test
     void badPutTokensRecordNothing() {
         HubContext context = context(HubClock.system());
-        Cbs cbs = new Cbs(context);
+        Cbs cbs = new Cbs(context, EnumSet.allOf(Cbs.Kind.class));
         DeviceIdentity device = context.registry().create("dev-b");
         Instant in1h = Instant.now().plusSeconds(3600);
 
@@ -145,13 +151,16 @@ class AmqpRoutingTest {
     }
 
     @Test
-    void aDeviceGrantDoesNotOpenTheServiceNodes() {
+    void whileTheEndpointServesNoDeviceLinksADeviceTokenIsRefusedAndOpensNothing() {
         try (FakeIotHub hub = FakeIotHub.builder().host(HOST).start(); AmqpWire client = AmqpWire.connect(hub)) {
             DeviceIdentity device = hub.devices().create("dev-2");
             String token = SasToken.create(hub.host() + "/devices/dev-2", null, device.primaryKey(),
                     Instant.now().plusSeconds(3600));
 
-            assertThat(status(client.putToken(UUID.randomUUID(), token))).isEqualTo(200);
+            Message reply = client.putToken(UUID.randomUUID(), token);
+            assertThat(status(reply)).isEqualTo(401);
+            assertThat((String) reply.getApplicationProperties().getValue().get("status-description"))
+                    .contains("no device links");
             assertThat(client.refusedAttach(true, "/messages/devicebound").getCondition().toString())
                     .isEqualTo("amqp:unauthorized-access");
         }

@@ -186,6 +186,31 @@ class ForeignSdkAmqpTest {
         }
     }
 
+    /**
+     * Node's {@code getFileNotificationReceiver} (and Java's file-upload notification client) attach to
+     * {@code /messages/serviceBound/filenotifications}: the fake hub has no uploads, so the link opens and
+     * stays quiet instead of being refused; without a token it is refused like the other service nodes.
+     */
+    @Test
+    void theFileNotificationNodeOpensForAServiceGrantAndStaysQuiet() {
+        try (RawAmqp node = authorized(null)) {
+            Session session = node.session();
+            Receiver notifications = node.receiver(session, "fn", "/messages/serviceBound/filenotifications", null,
+                    SenderSettleMode.MIXED, ReceiverSettleMode.FIRST, 10);
+            // a CBS round trip after the attach: a refusal would have arrived before its reply
+            putToken(node, session, "after-attach", "cbs", nodeStyleProperties());
+
+            assertThat(notifications.getRemoteState()).isEqualTo(EndpointState.ACTIVE);
+            assertThat(notifications.current()).isNull();
+        }
+        try (RawAmqp anonymous = RawAmqp.connect(hub, null, null)) {
+            Receiver refused = anonymous.receiver(anonymous.session(), "fn", "/messages/servicebound/filenotifications",
+                    null, SenderSettleMode.UNSETTLED, ReceiverSettleMode.FIRST, 10);
+            assertThat((Object) anonymous.refusal(refused).getCondition())
+                    .isEqualTo(Symbol.valueOf("amqp:unauthorized-access"));
+        }
+    }
+
     /** Node without SASL but also without put-token: links are refused as unauthorized, not left hanging. */
     @Test
     void withoutSaslAndWithoutPutTokenLinksAreRefusedAsUnauthorized() {
