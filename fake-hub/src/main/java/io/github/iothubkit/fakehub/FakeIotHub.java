@@ -10,11 +10,13 @@ import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.Retention;
+import io.github.iothubkit.fakehub.method.DirectMethods;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
+import io.github.iothubkit.fakehub.twin.Twins;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -52,6 +54,8 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
+    private final Twins twins;
+    private final DirectMethods methods;
     private final Faults faults = new Faults();
     private final HubTrust trust;
     private final HubContext context;
@@ -74,14 +78,21 @@ public final class FakeIotHub implements AutoCloseable {
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
         this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
+        this.twins = new Twins(registry, clock, this::isConnected);
+        this.methods = new DirectMethods(registry, clock);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64);
+                certificates, settings.feedbackBatchWindow, 64, twins, methods);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
+        registry.onDelete(d -> twins.deviceDeleted(d.deviceId()));
+        registry.onDelete(d -> methods.deviceDeleted(d.deviceId()));
         cloudToDevice.beforeSend(faults::checkSend);
         faults.bindDisconnect(this::disconnect);
-        this.expiry = cloudToDevice::expireDue;
+        this.expiry = () -> {
+            cloudToDevice.expireDue();
+            methods.expireDue();
+        };
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
@@ -189,6 +200,16 @@ public final class FakeIotHub implements AutoCloseable {
         return telemetry;
     }
 
+    /** Device twins: read one, patch desired properties as the service would, await reported properties. */
+    public Twins twins() {
+        return twins;
+    }
+
+    /** Direct methods: invoke one as the service would, simulate a device's answers, see what was invoked. */
+    public DirectMethods methods() {
+        return methods;
+    }
+
     public HubTrust trust() {
         return trust;
     }
@@ -211,7 +232,8 @@ public final class FakeIotHub implements AutoCloseable {
      * Makes the hub as good as new between tests, without rebinding its ports (about a millisecond where
      * a restart takes far longer): clears every fault, closes every device connection and waits until
      * the hub has processed the closes, deletes every device with its queue, forgets all C2D messages,
-     * telemetry and feedback (journal and outbox), and sets a manual clock back to its start. Service
+     * telemetry and feedback (journal and outbox), twins and method invocations, and sets a manual clock back
+     * to its start. Service
      * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
      */
     public void reset() {
@@ -221,6 +243,8 @@ public final class FakeIotHub implements AutoCloseable {
         cloudToDevice.reset();
         feedback.reset();
         telemetry.reset();
+        twins.reset();
+        methods.reset();
         clock.reset();
     }
 

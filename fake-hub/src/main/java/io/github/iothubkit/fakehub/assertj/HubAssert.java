@@ -28,6 +28,18 @@ public final class HubAssert extends AbstractAssert<HubAssert, FakeIotHub> {
         return new TelemetryAssert(actual, deviceId);
     }
 
+    /** The device's twin: reported and desired properties. */
+    public TwinAssert twin(String deviceId) {
+        isNotNull();
+        return new TwinAssert(actual, deviceId);
+    }
+
+    /** The direct methods invoked on one device. */
+    public MethodsAssert methods(String deviceId) {
+        isNotNull();
+        return new MethodsAssert(actual, deviceId);
+    }
+
     /** The delivery feedback for the C2D message with this id. */
     public FeedbackAssert feedback(String messageId) {
         isNotNull();

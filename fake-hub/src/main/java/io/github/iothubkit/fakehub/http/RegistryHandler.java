@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,6 +33,7 @@ final class RegistryHandler {
     private final HubContext hub;
     private final DeviceRegistry registry;
     private final Predicate<String> connected;
+    private final TwinRestHandler twinsAndMethods;
     /** Makes each check-then-change (etag, existence) atomic with respect to other REST calls. */
     private final Object writeLock = new Object();
 
@@ -39,6 +41,7 @@ final class RegistryHandler {
         this.hub = hub;
         this.registry = hub.registry();
         this.connected = connected;
+        this.twinsAndMethods = new TwinRestHandler(hub);
     }
 
     /** A request as read off the wire: the path raw (still percent-encoded) and the body whole. */
@@ -53,7 +56,21 @@ final class RegistryHandler {
     }
 
     /** What to answer: a JSON body or none, the device's ETag, and IoT Hub's error code on failures. */
-    record Response(int status, String body, String etag, String errorCode) {
+    record Response(int status, String body, String etag, String errorCode, Map<String, String> headers,
+            java.util.concurrent.CompletionStage<Response> deferred) {
+        Response(int status, String body, String etag, String errorCode) {
+            this(status, body, etag, errorCode, Map.of(), null);
+        }
+
+        Response(int status, String body, String etag, String errorCode, Map<String, String> headers) {
+            this(status, body, etag, errorCode, headers, null);
+        }
+
+        /** An answer that comes later (a direct method waiting for its device), without holding a worker thread. */
+        static Response later(java.util.concurrent.CompletionStage<Response> answer) {
+            return new Response(0, null, null, null, Map.of(), answer);
+        }
+
         static Response json(JsonObject json) {
             return new Response(200, json.encode(), null, null);
         }
@@ -83,6 +100,9 @@ final class RegistryHandler {
         List<String> segments = RegistryPaths.segments(path);
         int n = segments.size();
         String first = n > 0 ? segments.get(0).toLowerCase(Locale.ROOT) : "";
+        if (TwinRestHandler.serves(method, segments)) {
+            return twinsAndMethods.handle(method, segments, request);
+        }
         if (n == 2 && first.equals("statistics") && segments.get(1).equalsIgnoreCase("devices")) {
             requireMethod(method, path, "GET");
             authorize(request, Permission.REGISTRY_READ);

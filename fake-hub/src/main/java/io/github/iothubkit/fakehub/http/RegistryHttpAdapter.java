@@ -87,8 +87,21 @@ public final class RegistryHttpAdapter implements Adapter {
         request.exceptionHandler(e -> LOG.debug("Registry REST request failed", e));
         request.handler(body::add);
         // off the event loop: registry changes may disconnect devices or emit feedback
+        io.vertx.core.Context context = vertx.getOrCreateContext();
         request.endHandler(end -> vertx.executeBlocking(() -> handler.handle(toRequest(request, body)), false)
-                .onSuccess(response -> answer(request.response(), response))
+                .onSuccess(response -> {
+                    if (response.deferred() == null) {
+                        answer(request.response(), response);
+                    } else {
+                        response.deferred().whenComplete((later, e) -> context.runOnContext(v -> {
+                            if (e == null) {
+                                answer(request.response(), later);
+                            } else {
+                                request.response().setStatusCode(500).end();
+                            }
+                        }));
+                    }
+                })
                 .onFailure(e -> request.response().setStatusCode(500).end()));
     }
 
@@ -113,6 +126,7 @@ public final class RegistryHttpAdapter implements Adapter {
         if (answer.etag() != null) {
             response.putHeader("ETag", answer.etag());
         }
+        answer.headers().forEach(response::putHeader);
         if (answer.errorCode() != null) {
             response.putHeader("iothub-errorcode", answer.errorCode()); // as IoT Hub does
         }

@@ -4,9 +4,11 @@ import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.method.DirectMethods;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
+import io.github.iothubkit.fakehub.twin.Twins;
 import java.time.Duration;
 
 /**
@@ -19,5 +21,14 @@ import java.time.Duration;
  */
 public record HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
         Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
-        Duration feedbackBatchWindow, int feedbackBatchSize) {
+        Duration feedbackBatchWindow, int feedbackBatchSize, Twins twins, DirectMethods methods) {
+
+    /** A context with twins and methods of its own, for adapters tested without a whole hub. */
+    public HubContext(String host, DeviceRegistry registry, CloudToDevice cloudToDevice, FeedbackJournal feedback,
+            Telemetry telemetry, HubClock clock, HubAuthenticator authenticator, HubCertificates certificates,
+            Duration feedbackBatchWindow, int feedbackBatchSize) {
+        this(host, registry, cloudToDevice, feedback, telemetry, clock, authenticator, certificates,
+                feedbackBatchWindow, feedbackBatchSize, new Twins(registry, clock, id -> false),
+                new DirectMethods(registry, clock));
+    }
 }

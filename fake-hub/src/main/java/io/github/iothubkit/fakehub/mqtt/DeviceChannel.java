@@ -79,6 +79,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private static final io.netty.util.AttributeKey<Object> MOQUETTE_KEEP_ALIVE = io.netty.util.AttributeKey.valueOf("keepAlive");
     /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
     private final Set<Integer> c2dSubscribes = new HashSet<>();
+    /** SUBSCRIBE packet id -> the twin/method features it turns on, until their SUBACK passes. */
+    private final Map<Integer, Set<TwinMethodRouter.Feature>> featureSubscribes = new HashMap<>();
+    private TwinMethodRouter twinsAndMethods;
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
     private final Map<Integer, Long> unacked = new HashMap<>();
     /** PUBACKs received while the hub's faults withhold them, in arrival order, until released. */
@@ -156,6 +159,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
         deviceId = clientId;
         policy = new TopicPolicy(deviceId);
+        twinsAndMethods = new TwinMethodRouter(hub, deviceId, ctx);
         cleanSession = connect.variableHeader().isCleanSession();
         ctx.fireChannelRead(connect); // Moquette opens (or takes over) the session and answers CONNACK
     }
@@ -168,6 +172,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private void onSubscribe(MqttSubscribeMessage subscribe) {
         List<MqttTopicSubscription> granted = new ArrayList<>();
+        Set<TwinMethodRouter.Feature> features = java.util.EnumSet.noneOf(TwinMethodRouter.Feature.class);
         boolean c2d = false;
         for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
             if (isIllFormed(s.topicFilter())) {
@@ -179,12 +184,16 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 return;
             }
             c2d |= policy.isDevicebound(s.topicFilter());
+            features.addAll(TwinMethodRouter.features(s.topicFilter()));
             // IoT Hub grants at most QoS 1.
             MqttQoS qos = s.qualityOfService() == MqttQoS.EXACTLY_ONCE ? MqttQoS.AT_LEAST_ONCE : s.qualityOfService();
             granted.add(new MqttTopicSubscription(s.topicFilter(), qos));
         }
         if (c2d) {
             c2dSubscribes.add(subscribe.variableHeader().messageId());
+        }
+        if (!features.isEmpty()) {
+            featureSubscribes.put(subscribe.variableHeader().messageId(), features);
         }
         ctx.fireChannelRead(new MqttSubscribeMessage(subscribe.fixedHeader(), subscribe.variableHeader(),
                 new MqttSubscribePayload(granted)));
@@ -194,6 +203,10 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
             adapter.forgetSubscription(deviceId);
             hub.cloudToDevice().unsubscribed(deviceId, this);
+        }
+        for (String filter : unsubscribe.payload().topics()) {
+            twinsAndMethods.unsubscribe(filter);
+            TwinMethodRouter.features(filter).forEach(f -> adapter.forgetFeature(deviceId, f));
         }
         ctx.fireChannelRead(unsubscribe);
     }
@@ -215,7 +228,12 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 close("PUBLISH to '" + topic + "', which is not this device's topic");
                 return;
             }
-            if (bag != null && !acceptTelemetry(topic, bag, publish)) {
+            if (bag == null) {
+                twinsAndMethods.onPublish(topic, qos, publish.variableHeader().packetId(),
+                        ByteBufUtil.getBytes(publish.payload()));
+                return;
+            }
+            if (!acceptTelemetry(topic, bag, publish)) {
                 return;
             }
             if (qos == MqttQoS.AT_LEAST_ONCE) {
@@ -297,6 +315,12 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                     && adapter.hasSubscription(deviceId);
             if (cleanSession) {
                 adapter.forgetSubscription(deviceId);
+                adapter.forgetFeatures(deviceId);
+            }
+            // Java does not subscribe again after a reconnect: a persistent session keeps its twin/method features,
+            // resumed now so that what they publish queues on this loop right behind the CONNACK
+            if (!cleanSession && connAck.variableHeader().isSessionPresent()) {
+                adapter.features(deviceId).forEach(twinsAndMethods::subscribe);
             }
             attached = true;
             // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
@@ -307,6 +331,22 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
                 if (f.isSuccess() && ctx.channel().isActive()) {
                     hub.cloudToDevice().attach(deviceId, this, subscribed);
                     openWhenMoquetteIs(0);
+                }
+            });
+        } else if (msg instanceof MqttSubAckMessage subAck && featureSubscribes.containsKey(subAck.variableHeader().messageId())) {
+            // Twin/method features start now: whatever they publish is queued on this loop behind the SUBACK, and a
+            // client that sees the SUBACK may rely on them at once (IoT Hub queues no desired patch or method).
+            featureSubscribes.remove(subAck.variableHeader().messageId()).forEach(feature -> {
+                adapter.rememberFeature(deviceId, feature);
+                twinsAndMethods.subscribe(feature);
+            });
+            boolean c2d = c2dSubscribes.remove(subAck.variableHeader().messageId());
+            promise = promise.unvoid().addListener(f -> {
+                if (f.isSuccess() && ctx.channel().isActive()) {
+                    if (c2d) {
+                        adapter.rememberSubscription(deviceId);
+                        hub.cloudToDevice().subscribed(deviceId, this);
+                    }
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
@@ -402,6 +442,9 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     public void channelInactive(ChannelHandlerContext ctx) {
         early.forEach(ReferenceCountUtil::release);
         early.clear();
+        if (twinsAndMethods != null) {
+            twinsAndMethods.closeAll();
+        }
         if (deviceId != null && attached) {
             hub.cloudToDevice().detach(deviceId, this);
             adapter.detached(deviceId, this);

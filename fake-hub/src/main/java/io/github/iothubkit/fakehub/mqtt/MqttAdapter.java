@@ -33,6 +33,8 @@ public final class MqttAdapter implements Adapter {
     private final Server server = new Server();
     private final Map<String, DeviceChannel> connected = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    /** The twin/method features of each device's persistent session (cleanSession=0), kept across its connections. */
+    private final Map<String, Set<TwinMethodRouter.Feature>> features = new ConcurrentHashMap<>();
     /** The last C2D packet id per device, kept across its connections (see DeviceChannel#nextPacketId). */
     private final Map<String, AtomicInteger> packetIds = new ConcurrentHashMap<>();
     private final Faults faults;
@@ -82,6 +84,7 @@ public final class MqttAdapter implements Adapter {
         });
         hub.registry().onDelete(d -> {
             subscribed.remove(d.deviceId());
+            features.remove(d.deviceId());
             packetIds.remove(d.deviceId());
             disconnect(d.deviceId());
         });
@@ -162,6 +165,25 @@ public final class MqttAdapter implements Adapter {
 
     void forgetSubscription(String deviceId) {
         subscribed.remove(deviceId);
+    }
+
+    void rememberFeature(String deviceId, TwinMethodRouter.Feature feature) {
+        features.computeIfAbsent(deviceId, d -> ConcurrentHashMap.newKeySet()).add(feature);
+    }
+
+    void forgetFeature(String deviceId, TwinMethodRouter.Feature feature) {
+        Set<TwinMethodRouter.Feature> set = features.get(deviceId);
+        if (set != null) {
+            set.remove(feature);
+        }
+    }
+
+    void forgetFeatures(String deviceId) {
+        features.remove(deviceId);
+    }
+
+    Set<TwinMethodRouter.Feature> features(String deviceId) {
+        return Set.copyOf(features.getOrDefault(deviceId, Set.of()));
     }
 
     boolean hasSubscription(String deviceId) {

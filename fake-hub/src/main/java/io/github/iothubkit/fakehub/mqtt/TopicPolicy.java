@@ -2,7 +2,7 @@ package io.github.iothubkit.fakehub.mqtt;
 
 /**
  * Which MQTT topics a device may use, as IoT Hub documents them: its own C2D and telemetry topics,
- * and the twin and method topics (accepted, though the fake does not serve twins or methods).
+ * and the twin and method topics.
  */
 final class TopicPolicy {
 
@@ -34,7 +34,7 @@ final class TopicPolicy {
         return topic.startsWith(events + "/") ? topic.substring(events.length() + 1) : null;
     }
 
-    /** Twin and method requests: allowed, acknowledged, not answered (the fake serves no twins). */
+    /** Twin and method requests: allowed, acknowledged, and served by {@link TwinMethodRouter}. */
     static boolean isTwinOrMethodRequest(String topic) {
         return topic.startsWith("$iothub/twin/") || topic.startsWith("$iothub/methods/res/");
     }

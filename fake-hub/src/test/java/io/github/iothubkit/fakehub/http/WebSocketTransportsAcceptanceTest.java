@@ -18,10 +18,16 @@ import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +61,8 @@ class WebSocketTransportsAcceptanceTest {
 
     @Test
     void aDeviceOnMqttOverWebSocketsSendsTelemetryAndReceivesCloudToDevice() throws Exception {
+        hub.devices().find("ws-mqtt-dev").ifPresent(d -> hub.devices().delete("ws-mqtt-dev"));
+        hub.telemetry().reset();
         DeviceIdentity dev = hub.devices().create("ws-mqtt-dev");
         DeviceClient client = new DeviceClient(dev.connectionString(), IotHubClientProtocol.MQTT_WS,
                 ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
@@ -106,6 +114,30 @@ class WebSocketTransportsAcceptanceTest {
             client.close();
         }
         await().atMost(WAIT).until(() -> !hub.isConnected("ws-drop-dev"));
+    }
+
+    @Test
+    void garbageOnAnMqttWebSocketClosesOnlyThatConnection() throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        HttpClient http = HttpClient.newBuilder().sslContext(hub.trust().sslContext()).build();
+        WebSocket ws = http.newWebSocketBuilder().subprotocols("mqtt")
+                .buildAsync(URI.create("wss://" + HOST + "/$iothub/websocket"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                        closed.complete(status);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket socket, Throwable error) {
+                        closed.complete(-1);
+                    }
+                }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        ws.sendBinary(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n not mqtt at all".getBytes(StandardCharsets.US_ASCII)), true);
+
+        assertThat(closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the hub closes the WebSocket").isNotNull();
+        aDeviceOnMqttOverWebSocketsSendsTelemetryAndReceivesCloudToDevice(); // and serves the next one
     }
 
     @Test
