@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,11 +107,14 @@ public final class FakeIotHub implements AutoCloseable {
         return new Builder();
     }
 
-    private FakeIotHub startAdapters() {
+    private FakeIotHub startAdapters(CompletableFuture<Void> vertx) {
+        AmqpAdapter amqp = new AmqpAdapter();
+        adapters.add(mqtt);
+        adapters.add(amqp); // before either starts: close() stops them in reverse, however far each got
         try {
-            mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
-            amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
-            startRegistry();
+            StartLanes.run(vertx, () -> amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP"),
+                    () -> mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT"));
+            startRegistry(); // its WebSocket relays need both ports
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
             return this;
@@ -124,24 +128,25 @@ public final class FakeIotHub implements AutoCloseable {
         if (settings.httpsPort < 0) {
             return;
         }
+        // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
+        RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
+                .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
+                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+        adapters.add(https);
         try {
-            // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
-            RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
-                    .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
-                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
             }
-            adapters.remove(adapters.size() - 1).close();
+            adapters.remove(https);
+            https.close();
             LOG.warn("Registry REST is off: port {} cannot be bound on {} ({}); MQTT and AMQP work without it",
                     settings.httpsPort, settings.host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
     }
 
     private int startAdapter(Adapter adapter, int port, String protocol) {
-        adapters.add(adapter);
         try {
             return adapter.start(context, port);
         } catch (BindException e) {
@@ -381,13 +386,14 @@ public final class FakeIotHub implements AutoCloseable {
                 return LoopbackHosts.start(this, this::startOn);
             }
             checkHost();
-            return new FakeIotHub(copy()).startAdapters();
+            CompletableFuture<Void> vertx = StartLanes.prepareVertx();
+            return new FakeIotHub(copy()).startAdapters(vertx);
         }
 
         private FakeIotHub startOn(String candidate) {
             Builder b = copy();
             b.host = candidate;
-            return new FakeIotHub(b).startAdapters();
+            return new FakeIotHub(b).startAdapters(StartLanes.prepareVertx());
         }
 
         /**
