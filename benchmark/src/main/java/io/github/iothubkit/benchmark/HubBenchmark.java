@@ -9,9 +9,10 @@ import java.util.Locale;
  *   <li>raw Moquette: {@code internalPublish} to HiveMQ subscribers over TLS (throughput, loss, latency);</li>
  *   <li>the fake hub's whole C2D path, in-process send to COMPLETED (throughput, zero loss, latency);</li>
  *   <li>C2D through the real service SDK's MessagingClient (AMQPS 5671) and what its 200 ms timer costs;</li>
- *   <li>hub start/stop, warm and in a fresh JVM, next to Moquette's own.</li>
+ *   <li>hub start/stop, warm and in a fresh JVM, next to Moquette's own;</li>
+ *   <li>telemetry from MQTT devices to the real Event Hubs consumer through the built-in endpoint.</li>
  * </ol>
- * Everything runs on 127.0.0.60-65, is bounded in time and writes nothing. Exit status 1 if the fake hub
+ * Everything runs on 127.0.0.60-66, is bounded in time and writes nothing. Exit status 1 if the fake hub
  * lost a message or a part failed. Run from the repository root:
  * <pre>mvn -q -pl benchmark -am compile exec:java [-Dexec.args="messages payloadBytes devices"]</pre>
  * (defaults 10000 256 4). {@code -Dexec.args="cold [runs]"} measures only the first start in fresh JVMs.
@@ -60,6 +61,10 @@ public final class HubBenchmark {
         double fake = part(out, report, "2 fake hub C2D", () -> FakeHubC2dBench.run(o, report));
         part(out, report, "3 service SDK C2D", () -> {
             ServiceSdkBench.run(o, report);
+            return 0;
+        });
+        part(out, report, "5 telemetry to Event Hubs consumer", () -> {
+            EventHubsBench.run(o, report);
             return 0;
         });
         StartStopBench.Figures[] startStop = new StartStopBench.Figures[1];

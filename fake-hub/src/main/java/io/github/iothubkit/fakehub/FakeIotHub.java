@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.http.WebSocketTransport;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class FakeIotHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FakeIotHub.class);
+    /** The built-in endpoint's Event Hub-compatible name ({@code EntityPath}). */
+    private static final String EVENT_HUB_ENTITY = "fakehub";
 
     private final Builder settings;
     private final HubClock clock;
@@ -55,6 +58,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
+    private final EventHubEndpoint eventHub;
     private final Twins twins;
     private final DirectMethods methods;
     private final Faults faults = new Faults();
@@ -78,13 +82,16 @@ public final class FakeIotHub implements AutoCloseable {
         this.cloudToDevice = new CloudToDevice(registry, clock,
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
         this.telemetry = new Telemetry(clock, settings.retention);
+        this.eventHub = new EventHubEndpoint(EVENT_HUB_ENTITY, settings.eventHubPartitions, clock, registry,
+                settings.retention);
+        telemetry.onAccepted(eventHub::enqueue);
         this.mqtt = new MqttAdapter(faults);
         this.twins = new Twins(registry, clock, this::isConnected);
         this.methods = new DirectMethods(registry, clock);
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64, twins, methods);
+                certificates, settings.feedbackBatchWindow, 64, twins, methods, eventHub);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
         registry.onDelete(d -> twins.deviceDeleted(d.deviceId()));
         registry.onDelete(d -> methods.deviceDeleted(d.deviceId()));
@@ -131,7 +138,10 @@ public final class FakeIotHub implements AutoCloseable {
         // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
         RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
                 .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
-                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust))
+                // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint
+                .webSocket("/$servicebus/websocket", "AMQPWSB10",
+                        WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
         adapters.add(https);
         try {
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
@@ -205,6 +215,21 @@ public final class FakeIotHub implements AutoCloseable {
         return telemetry;
     }
 
+    /** The built-in Event Hubs-compatible endpoint: partitions, consumer groups, the events they hold. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /**
+     * The built-in endpoint's connection string for the Event Hubs SDKs ({@code iothubowner}'s key,
+     * AMQPS on this host). The Java client trusts only the JVM default: {@code SSLContext.setDefault(trust().sslContext())}.
+     */
+    public String eventHubsConnectionString() {
+        String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
+        return "Endpoint=sb://" + settings.host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
+                + authenticator.policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
+    }
+
     /** Device twins: read one, patch desired properties as the service would, await reported properties. */
     public Twins twins() {
         return twins;
@@ -248,6 +273,7 @@ public final class FakeIotHub implements AutoCloseable {
         cloudToDevice.reset();
         feedback.reset();
         telemetry.reset();
+        eventHub.reset();
         twins.reset();
         methods.reset();
         clock.reset();
@@ -287,6 +313,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private int eventHubPartitions = 4;
         private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
@@ -374,6 +401,15 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /** Partitions of the built-in Event Hubs endpoint (default 4, like a new IoT Hub; 1 to 32). */
+        public Builder eventHubPartitions(int partitions) {
+            if (partitions < 1 || partitions > 32) {
+                throw new IllegalArgumentException("partitions must be 1 to 32, not " + partitions);
+            }
+            this.eventHubPartitions = partitions;
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -433,6 +469,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
             b.retention = retention;
+            b.eventHubPartitions = eventHubPartitions;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }

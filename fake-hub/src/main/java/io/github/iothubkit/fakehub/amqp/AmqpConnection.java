@@ -42,14 +42,20 @@ final class AmqpConnection {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
-        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE)); // Cbs.Kind.DEVICE with the device links
+        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.EVENTHUB)); // Cbs.Kind.DEVICE with the device links
         CbsNode cbsNode = new CbsNode(this, cbs);
+        EventHubManagementNode management = new EventHubManagementNode(this, hub.eventHub(), cbs, hub.host());
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
                 .outgoing(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::replies)
                 .incoming(AmqpNames.DEVICEBOUND, NodeTable.Access.SERVICE, new DeviceboundNode(this, hub)::attach)
                 .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
-                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach);
+                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach)
+                // the built-in Event Hubs endpoint: $management checks the token in each request
+                .incoming(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::requests)
+                .outgoing(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::replies)
+                .outgoing(EventHubPartitionNode.ROUTE, EventHubPartitionNode.access(hub.host()),
+                        new EventHubPartitionNode(this, hub.eventHub())::attach);
     }
 
     void start() {

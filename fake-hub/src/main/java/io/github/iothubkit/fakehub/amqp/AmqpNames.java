@@ -11,6 +11,7 @@ final class AmqpNames {
     static final String DEVICEBOUND = "/messages/devicebound";
     static final String FEEDBACK = "/messages/servicebound/feedback";
     static final String FILE_NOTIFICATIONS = "/messages/servicebound/filenotifications";
+    static final String EVENTHUB_MANAGEMENT = "$management";
     static final String FEEDBACK_CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
 
     static final String NOT_FOUND = "amqp:not-found";
