@@ -63,6 +63,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Runnable expiry;
     private final MqttAdapter mqtt;
+    private final AmqpAdapter amqp;
     private int mqttsPort;
     private int amqpsPort;
     private int httpsPort = -1;
@@ -78,6 +79,8 @@ public final class FakeIotHub implements AutoCloseable {
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
         this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
+        this.amqp = new AmqpAdapter(faults);
+        amqp.onDeviceOpened(mqtt::disconnect); // an AMQP session of a device takes over its MQTT one
         this.twins = new Twins(registry, clock, this::isConnected);
         this.methods = new DirectMethods(registry, clock);
         HubCertificates certificates = HubCertificates.generate(settings.host);
@@ -109,7 +112,7 @@ public final class FakeIotHub implements AutoCloseable {
     private FakeIotHub startAdapters() {
         try {
             mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
-            amqpsPort = startAdapter(new AmqpAdapter(), settings.amqpPort, "AMQP");
+            amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP");
             startRegistry();
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
@@ -225,7 +228,8 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt.disconnect(deviceId);
+        boolean overMqtt = mqtt.disconnect(deviceId);
+        return amqp.disconnect(deviceId) || overMqtt;
     }
 
     /**
@@ -239,6 +243,7 @@ public final class FakeIotHub implements AutoCloseable {
     public void reset() {
         faults.clear();
         mqtt.disconnectAll(Duration.ofSeconds(5));
+        amqp.disconnectDevices();
         registry.clear();
         cloudToDevice.reset();
         feedback.reset();
@@ -248,9 +253,9 @@ public final class FakeIotHub implements AutoCloseable {
         clock.reset();
     }
 
-    /** Whether the device has a live MQTT connection. */
+    /** Whether the device has a live MQTT or AMQP connection. */
     public boolean isConnected(String deviceId) {
-        return mqtt.isConnected(deviceId);
+        return mqtt.isConnected(deviceId) || amqp.isConnected(deviceId);
     }
 
     /** Stops every listener and closes every connection; fast (no 2-second broker grace period). */

@@ -38,18 +38,21 @@ final class AmqpConnection {
     private boolean gone;
 
     AmqpConnection(HubContext hub, ProtonConnection connection, Context context, FeedbackDispatcher feedback,
-            Runnable onGone) {
+            AmqpDevices devices, Runnable onGone) {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
-        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE)); // Cbs.Kind.DEVICE with the device links
+        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.DEVICE));
         CbsNode cbsNode = new CbsNode(this, cbs);
+        DeviceNodes device = new DeviceNodes(this, hub, devices);
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
                 .outgoing(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::replies)
                 .incoming(AmqpNames.DEVICEBOUND, NodeTable.Access.SERVICE, new DeviceboundNode(this, hub)::attach)
                 .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
-                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach);
+                .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach)
+                .incoming(AmqpNames.DEVICE_EVENTS, NodeTable.Access.device("id"), device::events)
+                .outgoing(AmqpNames.DEVICE_BOUND, NodeTable.Access.device("id"), device::devicebound);
     }
 
     void start() {

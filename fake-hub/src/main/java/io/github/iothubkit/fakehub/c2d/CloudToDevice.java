@@ -244,6 +244,22 @@ public final class CloudToDevice {
         }
     }
 
+    /** The device rejected a message (AMQP Rejected): dead-lettered, Rejected feedback if asked for. */
+    public void reject(String deviceId, long sequence) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null && q.reject(sequence)) {
+            signal();
+        }
+    }
+
+    /** The device abandoned a message (AMQP Released or Modified): redelivered, or dead-lettered at the max delivery count. */
+    public void abandon(String deviceId, long sequence) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null && q.abandon(sequence)) {
+            signal();
+        }
+    }
+
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
     public void expireDue() {
         Instant now = clock.now();

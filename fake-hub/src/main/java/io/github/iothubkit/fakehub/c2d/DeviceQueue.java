@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 final class DeviceQueue {
 
+    /** IoT Hub's default max delivery count for C2D messages. */
+    static final int MAX_DELIVERY_COUNT = 10;
+
     /** What the queues of one hub share. {@code finished} runs (under the queue's lock) on every final outcome. */
     record Shared(HubClock clock, CloudToDevice.Limits limits, FeedbackJournal feedback, AtomicLong sequences,
             Consumer<C2dEntry> accepted, Consumer<C2dEntry> finished) {
@@ -109,6 +112,45 @@ final class DeviceQueue {
         finish(e, C2dOutcome.COMPLETED);
         if (e.message.ack().wantsPositive()) {
             shared.feedback().add(feedbackFor(e, FeedbackStatus.SUCCESS, "Success"));
+        }
+        pump();
+        return true;
+    }
+
+    /** The device rejected a message: dead-lettered at once, never redelivered; false if it was not live. */
+    synchronized boolean reject(long sequence) {
+        C2dEntry e = inFlight.remove(sequence);
+        if (e == null) {
+            return false;
+        }
+        finish(e, C2dOutcome.REJECTED);
+        if (e.message.ack().wantsNegative()) {
+            shared.feedback().add(feedbackFor(e, FeedbackStatus.REJECTED, "Message rejected"));
+        }
+        pump();
+        return true;
+    }
+
+    /**
+     * The device abandoned a message: back to the head of the queue for redelivery, or dead-lettered once it
+     * was delivered {@link #MAX_DELIVERY_COUNT} times; false if it was not live.
+     */
+    synchronized boolean abandon(long sequence) {
+        C2dEntry e = inFlight.remove(sequence);
+        if (e == null) {
+            return false;
+        }
+        if (e.deliveries >= MAX_DELIVERY_COUNT) {
+            finish(e, C2dOutcome.DEAD_LETTERED);
+            if (e.message.ack().wantsNegative()) {
+                shared.feedback().add(feedbackFor(e, FeedbackStatus.DELIVERY_COUNT_EXCEEDED, "Message delivery count exceeded"));
+            }
+        } else {
+            pending.addFirst(e);
+            e.outcomes.add(C2dOutcome.ENQUEUED);
+            if (e.lockedWhenDue || !e.expiry.isAfter(shared.clock().now())) {
+                expire(e);
+            }
         }
         pump();
         return true;
