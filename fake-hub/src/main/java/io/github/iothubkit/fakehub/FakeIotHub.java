@@ -80,7 +80,9 @@ public final class FakeIotHub implements AutoCloseable {
         this.telemetry = new Telemetry(clock, settings.retention);
         this.mqtt = new MqttAdapter(faults);
         this.amqp = new AmqpAdapter(faults);
-        amqp.onDeviceOpened(mqtt::disconnect); // an AMQP session of a device takes over its MQTT one
+        // a device's newer connection takes over its older one across transports
+        amqp.onDeviceOpened(mqtt::disconnect);
+        mqtt.onDeviceAttached(amqp::disconnect);
         this.twins = new Twins(registry, clock, this::isConnected);
         this.methods = new DirectMethods(registry, clock);
         HubCertificates certificates = HubCertificates.generate(settings.host);

@@ -72,6 +72,22 @@ final class AmqpConnection {
         context.runOnContext(v -> connection.disconnect());
     }
 
+    /**
+     * Any thread: closes the connection with an AMQP error, then drops it if the client has not closed
+     * its end within a second. A bare TCP close is not enough: through the WebSocket relay the Java
+     * SDK's proton-j would not notice it before its idle timeout.
+     */
+    void close(String condition, String description) {
+        context.runOnContext(v -> {
+            if (gone) {
+                return;
+            }
+            connection.setCondition(AmqpNames.condition(condition, description));
+            connection.close();
+            context.owner().setTimer(1000, t -> connection.disconnect());
+        });
+    }
+
     Context context() {
         return context;
     }

@@ -121,7 +121,7 @@ final class AmqpDeviceSession implements DeviceLink {
     /** Any thread: ends the whole connection, as IoT Hub does when a device's session is taken over or dropped. */
     void close(String why) {
         LOG.info("Closing the AMQP connection of '{}': {}", deviceId, why);
-        connection.disconnect();
+        connection.close(AmqpNames.CONNECTION_FORCED, why);
     }
 
     private void send(Delivery d) {

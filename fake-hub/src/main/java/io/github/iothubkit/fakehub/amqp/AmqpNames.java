@@ -21,6 +21,7 @@ final class AmqpNames {
     static final String MESSAGE_SIZE_EXCEEDED = "amqp:link:message-size-exceeded";
     static final String INVALID_FIELD = "amqp:invalid-field";
     static final String NOT_IMPLEMENTED = "amqp:not-implemented";
+    static final String CONNECTION_FORCED = "amqp:connection:forced";
     static final String INTERNAL_ERROR = "amqp:internal-error";
     /** IoT Hub's own condition for a throttled sender (429001). */
     static final String THROTTLED = "com.microsoft:device-container-throttled";

@@ -38,6 +38,7 @@ public final class MqttAdapter implements Adapter {
     /** The last C2D packet id per device, kept across its connections (see DeviceChannel#nextPacketId). */
     private final Map<String, AtomicInteger> packetIds = new ConcurrentHashMap<>();
     private final Faults faults;
+    private volatile java.util.function.Consumer<String> onAttached = id -> { };
     private HubContext hub;
     private boolean started;
 
@@ -146,8 +147,14 @@ public final class MqttAdapter implements Adapter {
         return channel != null && channel.isActive();
     }
 
+    /** Told the id of each device whose MQTT connection is accepted (to end its sessions on other transports). */
+    public void onDeviceAttached(java.util.function.Consumer<String> listener) {
+        this.onAttached = listener;
+    }
+
     void attached(String deviceId, DeviceChannel channel) {
         connected.put(deviceId, channel);
+        onAttached.accept(deviceId);
     }
 
     void detached(String deviceId, DeviceChannel channel) {
