@@ -35,13 +35,16 @@ final class AmqpDeviceSession implements DeviceLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceSession.class);
 
+    /** How long IoT Hub waits for a device to settle a C2D message before abandoning it. */
+    static final Duration LOCK = Duration.ofMinutes(1);
+
     private final AmqpConnection connection;
     private final HubContext hub;
     private final AmqpDevices devices;
     private final String deviceId;
     private int openLinks;
     private ProtonSender c2d;
-    /** Work held while the hub's faults withhold acknowledgements, in arrival order. */
+    /** C2D settlements held while the hub's faults withhold acknowledgements, in arrival order. */
     private final List<Runnable> withheld = new ArrayList<>();
 
     AmqpDeviceSession(AmqpConnection connection, HubContext hub, AmqpDevices devices, String deviceId) {
@@ -89,8 +92,8 @@ final class AmqpDeviceSession implements DeviceLink {
         hub.cloudToDevice().detach(deviceId, this);
     }
 
-    /** Applies or holds an acknowledgement, as the hub's faults say. */
-    void acknowledge(Runnable ack) {
+    /** Applies or holds the device's settlement of a C2D message, as the hub's faults say (as MQTT PUBACKs). */
+    private void acknowledge(Runnable ack) {
         if (devices.faults().withholdsAcks(deviceId)) {
             withheld.add(ack);
         } else {
@@ -131,6 +134,7 @@ final class AmqpDeviceSession implements DeviceLink {
         }
         long sequence = d.sequence();
         link.send(encode(d.message()), delivery -> settled(sequence, delivery));
+        hub.cloudToDevice().lock(deviceId, sequence, LOCK);
     }
 
     private void settled(long sequence, ProtonDelivery delivery) {

@@ -98,7 +98,7 @@ final class DeviceNodes {
         }
         hub.telemetry().record(new TelemetryMessage(session.deviceId(),
                 "/devices/" + session.deviceId() + "/messages/events", body, system, application, hub.clock().now()));
-        session.acknowledge(() -> AmqpConnection.settle(delivery, Accepted.getInstance()));
+        AmqpConnection.settle(delivery, Accepted.getInstance());
     }
 
     private static byte[] body(Message message) {

@@ -260,9 +260,27 @@ public final class CloudToDevice {
         }
     }
 
+    /**
+     * Locks a delivered message for {@code lock} of hub time: if the device has not settled it by then, it
+     * is abandoned (AMQP, where IoT Hub locks a message for one minute; MQTT holds it until the connection goes).
+     */
+    public void lock(String deviceId, long sequence, Duration lock) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null) {
+            q.lock(sequence, clock.now().plus(lock));
+        }
+    }
+
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
     public void expireDue() {
         Instant now = clock.now();
+        boolean unlocked = false;
+        for (DeviceQueue q : queues.values()) {
+            unlocked |= q.unlockDue(now);
+        }
+        if (unlocked) {
+            signal();
+        }
         List<C2dEntry> due = new ArrayList<>();
         synchronized (byExpiry) {
             while (!byExpiry.isEmpty() && !byExpiry.first().expiry.isAfter(now)) {

@@ -92,6 +92,7 @@ final class DeviceQueue {
         Instant now = shared.clock().now();
         for (int i = held.size() - 1; i >= 0; i--) {
             C2dEntry e = held.get(i);
+            e.lockedUntil = null;
             pending.addFirst(e);
             e.outcomes.add(C2dOutcome.ENQUEUED);
             if (e.lockedWhenDue || !e.expiry.isAfter(now)) {
@@ -140,6 +141,7 @@ final class DeviceQueue {
         if (e == null) {
             return false;
         }
+        e.lockedUntil = null;
         if (e.deliveries >= MAX_DELIVERY_COUNT) {
             finish(e, C2dOutcome.DEAD_LETTERED);
             if (e.message.ack().wantsNegative()) {
@@ -154,6 +156,25 @@ final class DeviceQueue {
         }
         pump();
         return true;
+    }
+
+    /** Locks a delivered message until {@code until}; unsettled then, it is abandoned (IoT Hub's lock timeout). */
+    synchronized void lock(long sequence, Instant until) {
+        C2dEntry e = inFlight.get(sequence);
+        if (e != null) {
+            e.lockedUntil = until;
+        }
+    }
+
+    /** Abandons every delivered message whose lock ran out by {@code now}. */
+    synchronized boolean unlockDue(Instant now) {
+        boolean any = false;
+        for (C2dEntry e : List.copyOf(inFlight.values())) {
+            if (e.lockedUntil != null && !e.lockedUntil.isAfter(now)) {
+                any |= abandon(e.sequence);
+            }
+        }
+        return any;
     }
 
     /** The message's expiry passed: it expires if queued, or is marked to expire if the device holds it. */
