@@ -52,7 +52,11 @@ final class AmqpConnection {
                 .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
                 .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach)
                 .incoming(AmqpNames.DEVICE_EVENTS, NodeTable.Access.device("id"), device::events)
-                .outgoing(AmqpNames.DEVICE_BOUND, NodeTable.Access.device("id"), device::devicebound);
+                .outgoing(AmqpNames.DEVICE_BOUND, NodeTable.Access.device("id"), device::devicebound)
+                .incoming(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinIn)
+                .outgoing(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinOut)
+                .incoming(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsIn)
+                .outgoing(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsOut);
     }
 
     void start() {

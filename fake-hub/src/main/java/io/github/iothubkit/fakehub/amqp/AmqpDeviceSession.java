@@ -42,6 +42,7 @@ final class AmqpDeviceSession implements DeviceLink {
     private final HubContext hub;
     private final AmqpDevices devices;
     private final String deviceId;
+    private final TwinMethodLinks twinMethods;
     private int openLinks;
     private ProtonSender c2d;
     /** C2D settlements held while the hub's faults withhold acknowledgements, in arrival order. */
@@ -52,6 +53,11 @@ final class AmqpDeviceSession implements DeviceLink {
         this.hub = hub;
         this.devices = devices;
         this.deviceId = deviceId;
+        this.twinMethods = new TwinMethodLinks(connection, hub, this);
+    }
+
+    TwinMethodLinks twinMethods() {
+        return twinMethods;
     }
 
     String deviceId() {

@@ -16,8 +16,9 @@ import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * The device side of the AMQP endpoint: {@code /devices/{id}/messages/events} (telemetry in) and
- * {@code /devices/{id}/messages/devicebound} (C2D out). Each device's links on a connection form one
+ * The device side of the AMQP endpoint: {@code /devices/{id}/messages/events} (telemetry in),
+ * {@code /devices/{id}/messages/devicebound} (C2D out), and the twin and method link pairs
+ * ({@link TwinMethodLinks}). Each device's links on a connection form one
  * {@link AmqpDeviceSession}; the rules stay with their owners (telemetry, C2D queue, faults).
  */
 final class DeviceNodes {
@@ -38,10 +39,8 @@ final class DeviceNodes {
 
     /** The device's sender of telemetry. */
     void events(ProtonReceiver link, Map<String, String> params) {
-        String id = PercentDecoding.decodeOrNull(params.get("id"));
-        AmqpDeviceSession session = session(id);
-        if (!session.admit()) {
-            AmqpConnection.refuse(link, AmqpNames.UNAUTHORIZED, "connection refused by hub.faults()");
+        AmqpDeviceSession session = admitted(link, params);
+        if (session == null) {
             return;
         }
         // credit on every device sender link: proton-j buffers sends without credit and the SDK never checks
@@ -52,10 +51,8 @@ final class DeviceNodes {
 
     /** The device's receiver of C2D messages. */
     void devicebound(ProtonSender link, Map<String, String> params) {
-        String id = PercentDecoding.decodeOrNull(params.get("id"));
-        AmqpDeviceSession session = session(id);
-        if (!session.admit()) {
-            AmqpConnection.refuse(link, AmqpNames.UNAUTHORIZED, "connection refused by hub.faults()");
+        AmqpDeviceSession session = admitted(link, params);
+        if (session == null) {
             return;
         }
         link.setAutoSettle(true);
@@ -65,6 +62,43 @@ final class DeviceNodes {
         });
         session.linkOpened();
         session.c2dAttached(link);
+    }
+
+    void twinIn(ProtonReceiver link, Map<String, String> params) {
+        AmqpDeviceSession s = admitted(link, params);
+        if (s != null) {
+            s.twinMethods().twinRequests(link);
+        }
+    }
+
+    void twinOut(ProtonSender link, Map<String, String> params) {
+        AmqpDeviceSession s = admitted(link, params);
+        if (s != null) {
+            s.twinMethods().twinResponses(link);
+        }
+    }
+
+    void methodsIn(ProtonReceiver link, Map<String, String> params) {
+        AmqpDeviceSession s = admitted(link, params);
+        if (s != null) {
+            s.twinMethods().methodResponses(link);
+        }
+    }
+
+    void methodsOut(ProtonSender link, Map<String, String> params) {
+        AmqpDeviceSession s = admitted(link, params);
+        if (s != null) {
+            s.twinMethods().methodRequests(link);
+        }
+    }
+
+    private <T extends io.vertx.proton.ProtonLink<T>> AmqpDeviceSession admitted(T link, Map<String, String> params) {
+        AmqpDeviceSession session = session(PercentDecoding.decodeOrNull(params.get("id")));
+        if (!session.admit()) {
+            AmqpConnection.refuse(link, AmqpNames.UNAUTHORIZED, "connection refused by hub.faults()");
+            return null;
+        }
+        return session;
     }
 
     private AmqpDeviceSession session(String deviceId) {
