@@ -6,7 +6,7 @@
 #
 # Starts fake-hub/target/fake-hub-standalone.jar on $STANDALONE_HOST (default 127.0.0.9) with the registry
 # REST on 443 (needs root or CAP_NET_BIND_SERVICE, as CI has), waits for READY, exports
-# IOTHUB_CONNECTION_STRING and IOTHUB_TRUSTED_CA_PEM, runs the suite with -Preal-hub, and always stops the hub.
+# IOTHUB_CONNECTION_STRING, EVENTHUB_CONNECTION_STRING and IOTHUB_TRUSTED_CA_PEM, runs the suite with -Preal-hub, and always stops the hub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +63,8 @@ if [[ -z "$IOTHUB_CONNECTION_STRING" ]]; then
 fi
 export IOTHUB_CONNECTION_STRING
 export IOTHUB_TRUSTED_CA_PEM="$work/ca.pem"
+EVENTHUB_CONNECTION_STRING="$(sed -n 's/^EVENTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
+export EVENTHUB_CONNECTION_STRING
 echo "run-against-standalone: standalone hub on $HOST (pid $hub_pid) is READY; running the suite with -Preal-hub"
 
 # -am builds device-app, service-app and fake-hub from this checkout (nothing needs to be installed);

@@ -9,12 +9,13 @@ import java.util.Locale;
  *   <li>raw Moquette: {@code internalPublish} to HiveMQ subscribers over TLS (throughput, loss, latency);</li>
  *   <li>the fake hub's whole C2D path, in-process send to COMPLETED (throughput, zero loss, latency);</li>
  *   <li>C2D through the real service SDK's MessagingClient (AMQPS 5671) and what its 200 ms timer costs;</li>
- *   <li>hub start/stop, warm and in a fresh JVM, next to Moquette's own.</li>
+ *   <li>hub start/stop, warm and in a fresh JVM, next to Moquette's own;</li>
+ *   <li>telemetry from MQTT devices to the real Event Hubs consumer through the built-in endpoint.</li>
  * </ol>
- * Everything runs on 127.0.0.60-65, is bounded in time and writes nothing. Exit status 1 if the fake hub
+ * Everything runs on 127.0.0.60-66, is bounded in time and writes nothing. Exit status 1 if the fake hub
  * lost a message or a part failed. Run from the repository root:
  * <pre>mvn -q -pl benchmark -am compile exec:java [-Dexec.args="messages payloadBytes devices"]</pre>
- * (defaults 10000 256 4).
+ * (defaults 10000 256 4). {@code -Dexec.args="cold [runs]"} measures only the first start in fresh JVMs.
  */
 public final class HubBenchmark {
 
@@ -27,12 +28,19 @@ public final class HubBenchmark {
         quietLogging();
         int code;
         try {
-            code = run(Options.parse(args), System.out);
+            code = args.length > 0 && args[0].equals("cold") ? cold(args, System.out) : run(Options.parse(args), System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: HubBenchmark [messages] [payloadBytes] [devices]   (defaults "
                     + Options.DEFAULT_MESSAGES + " " + Options.DEFAULT_PAYLOAD + " " + Options.DEFAULT_DEVICES + ")");
+            System.err.println("       HubBenchmark cold [runs]   (first start in fresh JVMs only; default 5 runs)");
             code = 2;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.println("FAILED: " + e);
+            code = 1;
         }
         // HiveMQ, the service SDK and Moquette leave threads behind; exit explicitly (also ends exec:java's JVM).
         System.exit(code);
@@ -53,6 +61,10 @@ public final class HubBenchmark {
         double fake = part(out, report, "2 fake hub C2D", () -> FakeHubC2dBench.run(o, report));
         part(out, report, "3 service SDK C2D", () -> {
             ServiceSdkBench.run(o, report);
+            return 0;
+        });
+        part(out, report, "5 telemetry to Event Hubs consumer", () -> {
+            EventHubsBench.run(o, report);
             return 0;
         });
         StartStopBench.Figures[] startStop = new StartStopBench.Figures[1];
@@ -77,6 +89,21 @@ public final class HubBenchmark {
                 pct(ratio), pct(burstRatio), start, stop, report.problems().isEmpty() ? "none" : report.problems(),
                 load(), (System.nanoTime() - begin) / 1e9);
         return report.problems().isEmpty() ? 0 : 1;
+    }
+
+    /** Only the first start in fresh JVMs, with its split: a quick check (about 10 s) for start-up work. */
+    static int cold(String[] args, PrintStream out) throws Exception {
+        int runs = args.length > 1 ? Integer.parseInt(args[1].strip()) : 5;
+        if (runs < 1 || runs > 50) {
+            throw new IllegalArgumentException("runs must be 1..50, not " + runs);
+        }
+        out.printf(Locale.ROOT, "Fake IoT Hub cold start: %d cores, Java %s; load average %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), load());
+        Report report = new Report();
+        StartStopBench.coldStarts(report, runs);
+        report.print(out);
+        out.printf(Locale.ROOT, "load average %s after the runs%n", load());
+        return 0;
     }
 
     private interface Part {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -61,32 +62,48 @@ final class StartStopBench {
         report.millis(PART, "  process CPU per start+stop cycle", cpuPerCycle, "all threads; less sensitive than"
                 + " wall time to a loaded machine");
 
-        coldStarts(report);
+        coldStarts(report, 3);
         moquette(report);
         return new Figures(warm, stop);
     }
 
-    /** Three fresh JVMs measure their first start; a fourth makes the certificates on their own first. */
-    private static void coldStarts(Report report) throws Exception {
-        List<Map<String, Double>> runs = new ArrayList<>();
-        long[] walls = new long[3];
-        for (int i = 0; i < 3; i++) {
+    /**
+     * {@code runs} fresh JVMs measure their first start; as many again make the certificates on their own
+     * first, which splits the start into certificates and the rest (listeners, Moquette, Vert.x, TLS contexts).
+     */
+    static void coldStarts(Report report, int runs) throws Exception {
+        List<Map<String, Double>> whole = new ArrayList<>();
+        List<Map<String, Double>> split = new ArrayList<>();
+        long[] walls = new long[runs];
+        long parentCpu = Stats.processCpuNanos();
+        long parentWall = System.nanoTime();
+        for (int i = 0; i < runs; i++) { // interleaved, so a noisy moment hits both kinds alike
             long t0 = System.nanoTime();
-            runs.add(child(false));
+            whole.add(child(false));
             walls[i] = System.nanoTime() - t0;
+            split.add(child(true));
         }
-        long[] first = runs.stream().mapToLong(r -> (long) (r.get("start_ms") * 1e6)).toArray();
-        long[] boot = runs.stream().mapToLong(r -> (long) (r.get("boot_ms") * 1e6)).toArray();
-        long[] stop = runs.stream().mapToLong(r -> (long) (r.get("stop_ms") * 1e6)).toArray();
-        report.millis(PART, "fake hub FIRST start, fresh JVM (median of 3)", Stats.median(first),
+        double parentShare = parentCpu < 0 ? Double.NaN
+                : (Stats.processCpuNanos() - parentCpu) / (double) (System.nanoTime() - parentWall);
+        long[] first = column(whole, "start_ms");
+        report.millis(PART, "fake hub FIRST start, fresh JVM (median of " + runs + ")", Stats.median(first),
                 "TLS generation + class loading included; runs " + list(first));
-        report.millis(PART, "  its stop", Stats.median(stop), "");
-        report.millis(PART, "  JVM boot before main()", Stats.median(boot), "spawn -> first line printed by main()");
-        report.millis(PART, "  whole child process", Stats.median(walls), "spawn -> exit, as a test JVM would pay");
-        Map<String, Double> split = child(true);
-        report.millis(PART, "  split: certificates alone, fresh JVM", split.get("certs_ms"),
-                "BouncyCastle + EC keys + CA");
-        report.millis(PART, "  split: then the hub start", split.get("start_ms"), "listeners, Moquette, Vert.x");
+        report.millis(PART, "  its process CPU, JVM start -> started", Stats.median(column(whole, "cpu_ms")),
+                "all threads, JIT included: hardly moved by the load, unlike the wall time");
+        report.millis(PART, "  its stop", Stats.median(column(whole, "stop_ms")), "");
+        report.millis(PART, "  JVM boot before main()", Stats.median(column(whole, "boot_ms")),
+                "spawn -> first line printed by main()");
+        report.millis(PART, "  whole child process", Stats.median(walls), String.format(Locale.ROOT,
+                "spawn -> exit, as a test JVM would pay; this process used %.0f %% of a core meanwhile",
+                parentShare * 100));
+        report.millis(PART, "  split: certificates alone, fresh JVM", Stats.median(column(split, "certs_ms")),
+                "EC P-256 keys, CA and server certificate; median of " + runs);
+        report.millis(PART, "  split: then the hub start", Stats.median(column(split, "start_ms")),
+                "listeners, Moquette, Vert.x, TLS contexts; median of " + runs);
+    }
+
+    private static long[] column(List<Map<String, Double>> runs, String key) {
+        return runs.stream().mapToLong(r -> (long) (r.get(key) * 1e6)).toArray();
     }
 
     private static String list(long[] nanos) {

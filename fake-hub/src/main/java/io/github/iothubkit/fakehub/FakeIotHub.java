@@ -4,6 +4,7 @@ import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
 import io.github.iothubkit.fakehub.http.WebSocketTransport;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class FakeIotHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FakeIotHub.class);
+    /** The built-in endpoint's Event Hub-compatible name ({@code EntityPath}). */
+    private static final String EVENT_HUB_ENTITY = "fakehub";
 
     private final Builder settings;
     private final HubClock clock;
@@ -54,6 +58,7 @@ public final class FakeIotHub implements AutoCloseable {
     private final FeedbackJournal feedback;
     private final CloudToDevice cloudToDevice;
     private final Telemetry telemetry;
+    private final EventHubEndpoint eventHub;
     private final Twins twins;
     private final DirectMethods methods;
     private final Faults faults = new Faults();
@@ -78,6 +83,9 @@ public final class FakeIotHub implements AutoCloseable {
         this.cloudToDevice = new CloudToDevice(registry, clock,
                 CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
         this.telemetry = new Telemetry(clock, settings.retention);
+        this.eventHub = new EventHubEndpoint(EVENT_HUB_ENTITY, settings.eventHubPartitions, clock, registry,
+                settings.retention);
+        telemetry.onAccepted(eventHub::enqueue);
         this.mqtt = new MqttAdapter(faults);
         this.amqp = new AmqpAdapter(faults);
         // a device's newer connection takes over its older one across transports
@@ -88,7 +96,7 @@ public final class FakeIotHub implements AutoCloseable {
         HubCertificates certificates = HubCertificates.generate(settings.host);
         this.trust = certificates.trust();
         this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64, twins, methods);
+                certificates, settings.feedbackBatchWindow, 64, twins, methods, eventHub);
         registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
         registry.onDelete(d -> twins.deviceDeleted(d.deviceId()));
         registry.onDelete(d -> methods.deviceDeleted(d.deviceId()));
@@ -111,11 +119,13 @@ public final class FakeIotHub implements AutoCloseable {
         return new Builder();
     }
 
-    private FakeIotHub startAdapters() {
+    private FakeIotHub startAdapters(CompletableFuture<Void> vertx) {
+        adapters.add(mqtt);
+        adapters.add(amqp); // before either starts: close() stops them in reverse, however far each got
         try {
-            mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT");
-            amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP");
-            startRegistry();
+            StartLanes.run(vertx, () -> amqpsPort = startAdapter(amqp, settings.amqpPort, "AMQP"),
+                    () -> mqttsPort = startAdapter(mqtt, settings.mqttPort, "MQTT"));
+            startRegistry(); // its WebSocket relays need both ports
             timer.scheduleWithFixedDelay(expiry, 100, 100, TimeUnit.MILLISECONDS);
             LOG.info("Fake IoT Hub on {}: MQTT/TLS {}, AMQPS {}", settings.host, mqttsPort, amqpsPort);
             return this;
@@ -129,24 +139,28 @@ public final class FakeIotHub implements AutoCloseable {
         if (settings.httpsPort < 0) {
             return;
         }
+        // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
+        RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
+                .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
+                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust))
+                // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint
+                .webSocket("/$servicebus/websocket", "AMQPWSB10",
+                        WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+        adapters.add(https);
         try {
-            // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
-            RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
-                    .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
-                    .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
         } catch (FakeIotHubException e) {
             if (settings.httpsRequired) {
                 throw e;
             }
-            adapters.remove(adapters.size() - 1).close();
+            adapters.remove(https);
+            https.close();
             LOG.warn("Registry REST is off: port {} cannot be bound on {} ({}); MQTT and AMQP work without it",
                     settings.httpsPort, settings.host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
     }
 
     private int startAdapter(Adapter adapter, int port, String protocol) {
-        adapters.add(adapter);
         try {
             return adapter.start(context, port);
         } catch (BindException e) {
@@ -205,6 +219,21 @@ public final class FakeIotHub implements AutoCloseable {
         return telemetry;
     }
 
+    /** The built-in Event Hubs-compatible endpoint: partitions, consumer groups, the events they hold. */
+    public EventHubEndpoint eventHub() {
+        return eventHub;
+    }
+
+    /**
+     * The built-in endpoint's connection string for the Event Hubs SDKs ({@code iothubowner}'s key,
+     * AMQPS on this host). The Java client trusts only the JVM default: {@code SSLContext.setDefault(trust().sslContext())}.
+     */
+    public String eventHubsConnectionString() {
+        String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
+        return "Endpoint=sb://" + settings.host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
+                + authenticator.policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
+    }
+
     /** Device twins: read one, patch desired properties as the service would, await reported properties. */
     public Twins twins() {
         return twins;
@@ -250,6 +279,7 @@ public final class FakeIotHub implements AutoCloseable {
         cloudToDevice.reset();
         feedback.reset();
         telemetry.reset();
+        eventHub.reset();
         twins.reset();
         methods.reset();
         clock.reset();
@@ -289,6 +319,7 @@ public final class FakeIotHub implements AutoCloseable {
         private HubClock clock = HubClock.system();
         private Duration feedbackBatchWindow = Duration.ofMillis(50);
         private int maxInFlight = CloudToDevice.Limits.IOT_HUB.maxInFlight();
+        private int eventHubPartitions = 4;
         private Retention retention = Retention.DEFAULT;
         private boolean allowNonLoopback;
         private boolean autoHost;
@@ -376,6 +407,15 @@ public final class FakeIotHub implements AutoCloseable {
             return this;
         }
 
+        /** Partitions of the built-in Event Hubs endpoint (default 4, like a new IoT Hub; 1 to 32). */
+        public Builder eventHubPartitions(int partitions) {
+            if (partitions < 1 || partitions > 32) {
+                throw new IllegalArgumentException("partitions must be 1 to 32, not " + partitions);
+            }
+            this.eventHubPartitions = partitions;
+            return this;
+        }
+
         /** Allows a non-loopback {@link #host}: the hub is then reachable from the network. */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
@@ -388,13 +428,14 @@ public final class FakeIotHub implements AutoCloseable {
                 return LoopbackHosts.start(this, this::startOn);
             }
             checkHost();
-            return new FakeIotHub(copy()).startAdapters();
+            CompletableFuture<Void> vertx = StartLanes.prepareVertx();
+            return new FakeIotHub(copy()).startAdapters(vertx);
         }
 
         private FakeIotHub startOn(String candidate) {
             Builder b = copy();
             b.host = candidate;
-            return new FakeIotHub(b).startAdapters();
+            return new FakeIotHub(b).startAdapters(StartLanes.prepareVertx());
         }
 
         /**
@@ -434,6 +475,7 @@ public final class FakeIotHub implements AutoCloseable {
             b.feedbackBatchWindow = feedbackBatchWindow;
             b.maxInFlight = maxInFlight;
             b.retention = retention;
+            b.eventHubPartitions = eventHubPartitions;
             b.allowNonLoopback = allowNonLoopback;
             return b;
         }

@@ -42,6 +42,11 @@ public final class FakeHubUnderTest implements HubUnderTest {
     }
 
     @Override
+    public String eventHubsConnectionString() {
+        return hub.eventHubsConnectionString();
+    }
+
+    @Override
     public SSLContext sslContext() {
         return trust.sslContext();
     }

@@ -19,6 +19,13 @@ public interface HubUnderTest extends AutoCloseable {
     /** An {@code iothubowner}-like connection string (registry read/write, service connect). */
     String serviceConnectionString();
 
+    /**
+     * The built-in Event Hubs-compatible endpoint's connection string
+     * ({@code Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...;EntityPath=...}), for the
+     * Event Hubs SDK. Its TLS trust is the JVM default: a test installs {@link #sslContext()} there if set.
+     */
+    String eventHubsConnectionString();
+
     /** What clients must trust; null means the JVM's default trust (a real hub with a public certificate). */
     SSLContext sslContext();
 

@@ -28,6 +28,8 @@ public final class RealHubUnderTest implements HubUnderTest {
 
     public static final String CONNECTION_STRING = "IOTHUB_CONNECTION_STRING";
     public static final String TRUSTED_CA = "IOTHUB_TRUSTED_CA_PEM";
+    /** The built-in endpoint's connection string (portal: IoT hub > Built-in endpoints), for the Event Hubs test. */
+    public static final String EVENTHUB_CONNECTION_STRING = "EVENTHUB_CONNECTION_STRING";
     /** IoT Hub expires nothing sooner: its TTL settings start at one minute. */
     static final Duration MIN_TTL = Duration.ofMinutes(1);
 
@@ -36,6 +38,7 @@ public final class RealHubUnderTest implements HubUnderTest {
     private final Trust trust;
     private final RegistryClient registry;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
+    private String eventHubsConnectionString;
 
     private RealHubUnderTest(String connectionString, Trust trust) {
         this.connectionString = connectionString;
@@ -64,7 +67,9 @@ public final class RealHubUnderTest implements HubUnderTest {
                     + " HostName=<hub>.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=<key>");
         }
         String ca = env.get(TRUSTED_CA);
-        return new RealHubUnderTest(cs, ca == null || ca.isBlank() ? null : Trust.fromPem(ca));
+        RealHubUnderTest hub = new RealHubUnderTest(cs, ca == null || ca.isBlank() ? null : Trust.fromPem(ca));
+        hub.eventHubsConnectionString = env.get(EVENTHUB_CONNECTION_STRING);
+        return hub;
     }
 
     @Override
@@ -75,6 +80,17 @@ public final class RealHubUnderTest implements HubUnderTest {
     @Override
     public String serviceConnectionString() {
         return connectionString;
+    }
+
+    @Override
+    public String eventHubsConnectionString() {
+        if (eventHubsConnectionString == null || eventHubsConnectionString.isBlank()) {
+            throw new IllegalStateException("the Event Hubs test needs " + EVENTHUB_CONNECTION_STRING + ": export the"
+                    + " hub's built-in endpoint connection string (portal: IoT hub > Hub settings > Built-in endpoints >"
+                    + " Event Hub-compatible endpoint, or: az iot hub connection-string show -n <hub> --default-eventhub"
+                    + " -o tsv)");
+        }
+        return eventHubsConnectionString.trim();
     }
 
     @Override

@@ -42,9 +42,10 @@ final class AmqpConnection {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
-        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.DEVICE));
+        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.DEVICE, Cbs.Kind.EVENTHUB));
         CbsNode cbsNode = new CbsNode(this, cbs);
         DeviceNodes device = new DeviceNodes(this, hub, devices);
+        EventHubManagementNode management = new EventHubManagementNode(this, hub.eventHub(), cbs, hub.host());
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
                 .outgoing(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::replies)
@@ -56,7 +57,12 @@ final class AmqpConnection {
                 .incoming(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinIn)
                 .outgoing(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinOut)
                 .incoming(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsIn)
-                .outgoing(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsOut);
+                .outgoing(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsOut)
+                // the built-in Event Hubs endpoint: $management checks the token in each request
+                .incoming(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::requests)
+                .outgoing(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::replies)
+                .outgoing(EventHubPartitionNode.ROUTE, EventHubPartitionNode.access(hub.host()),
+                        new EventHubPartitionNode(this, hub.eventHub())::attach);
     }
 
     void start() {

@@ -15,6 +15,7 @@ final class AmqpNames {
     static final String DEVICE_BOUND = "/devices/{id}/messages/devicebound";
     static final String DEVICE_TWIN = "/devices/{id}/twin";
     static final String DEVICE_METHODS = "/devices/{id}/methods/devicebound";
+    static final String EVENTHUB_MANAGEMENT = "$management";
     static final String FEEDBACK_CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
 
     static final String NOT_FOUND = "amqp:not-found";

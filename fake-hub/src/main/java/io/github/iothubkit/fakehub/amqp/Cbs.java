@@ -3,6 +3,7 @@ package io.github.iothubkit.fakehub.amqp;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.auth.Permission;
 import io.github.iothubkit.fakehub.auth.SasToken;
+import io.github.iothubkit.fakehub.eventhub.EventHubAccess;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class Cbs {
     private static final Pattern DEVICE = Pattern.compile("^[^/]+/devices/([^/]+)(/modules/[^/]+)?$",
             Pattern.CASE_INSENSITIVE);
 
-    enum Kind { SERVICE, DEVICE }
+    enum Kind { SERVICE, DEVICE, EVENTHUB }
 
     /** What one put-token allowed: {@code identity} is the policy name or the device id. */
     record Grant(String audience, Kind kind, String identity, Instant expiry) {
@@ -47,11 +48,13 @@ final class Cbs {
     private final HubContext hub;
     private final Set<Kind> kinds;
     private final Map<String, Grant> grants = new LinkedHashMap<>();
+    private final EventHubAccess eventHub;
 
     /** @param kinds the grants this endpoint can use; a token of another kind is refused (401) */
     Cbs(HubContext hub, Set<Kind> kinds) {
         this.hub = hub;
         this.kinds = Set.copyOf(kinds);
+        this.eventHub = new EventHubAccess(hub.host(), hub.eventHub().entity(), hub.authenticator());
     }
 
     /**
@@ -75,6 +78,9 @@ final class Cbs {
         }
         String resource = resourcePath(parsed.resource());
         String audience = resource.toLowerCase(Locale.ROOT);
+        if (kinds.contains(Kind.EVENTHUB) && eventHub.isEntityPath(resource)) {
+            return putEventHubToken(token, resource);
+        }
         Matcher device = DEVICE.matcher(resource);
         HubAuthenticator.Result result;
         Kind kind;
@@ -103,6 +109,32 @@ final class Cbs {
         grants.put(audience, grant);
         LOG.debug("CBS put-token accepted: {} on {}", grant, hub.host());
         return new Outcome(200, "OK");
+    }
+
+    /** The built-in Event Hubs endpoint's audiences ({@code amqp://host/entity/...}), signed the Event Hubs way. */
+    private Outcome putEventHubToken(String token, String resource) {
+        EventHubAccess.Verdict verdict = eventHub.check(token, resource, hub.clock().now());
+        if (!verdict.accepted()) {
+            return refused(verdict.reason());
+        }
+        grants.put(verdict.audience(), new Grant(verdict.audience(), Kind.EVENTHUB, verdict.policy(), verdict.expiry()));
+        return new Outcome(200, "OK");
+    }
+
+    /** A valid Event Hubs grant whose audience covers {@code path} ({@code host/entity/...}), if any. */
+    Optional<Grant> eventHub(String path) {
+        Instant now = hub.clock().now();
+        return grants.values().stream().filter(g -> g.kind() == Kind.EVENTHUB && now.isBefore(g.expiry())
+                && EventHubAccess.covers(g.audience(), path)).findFirst();
+    }
+
+    EventHubAccess eventHubAccess() {
+        return eventHub;
+    }
+
+    /** The hub's time, which every grant's expiry is checked against. */
+    Instant now() {
+        return hub.clock().now();
     }
 
     /** A valid service grant, if any. */

@@ -118,6 +118,26 @@ public final class SasToken {
         return MessageDigest.isEqual(expected, decoded) | MessageDigest.isEqual(expected, raw);
     }
 
+    /**
+     * Whether this token was signed the Event Hubs way: HMAC keyed with the key text's UTF-8 bytes, not
+     * its Base64 decoding (the Event Hubs SDKs' {@code SharedAccessKey} is used as is).
+     */
+    public boolean isSignedWithKeyText(String key) {
+        if (key == null) {
+            return false;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] expected = Base64.getEncoder().encode(mac.doFinal((resource + "\n" + expirySeconds)
+                    .getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.isEqual(expected, decode(signature).getBytes(StandardCharsets.US_ASCII))
+                    | MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
     /** Whether the token's resource, once URL-decoded, names {@code audience} (case-insensitive). */
     public boolean isFor(String audience) {
         return normalise(decode(resource)).equalsIgnoreCase(normalise(audience));

@@ -52,6 +52,7 @@ public final class SharedVertx {
     /** Makes {@code options} serve TLS with the hub's certificate. */
     public static <T extends NetServerOptions> T tls(T options, HubContext hub) {
         options.setSsl(true)
+                .setSslEngineOptions(ServerTls.vertx()) // not Netty's builder: see ServerTls
                 .setKeyCertOptions(KeyCertOptions.wrap(hub.certificates().keyManagerFactory()))
                 // the SDKs' default contexts speak only TLS 1.2; a caller's own context may prefer 1.3
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));

@@ -3,13 +3,12 @@ package io.github.iothubkit.fakehub.mqtt;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.ServerTls;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,12 +92,7 @@ public final class MqttAdapter implements Adapter {
     }
 
     private io.netty.handler.ssl.SslContext sslContext() {
-        try {
-            return SslContextBuilder.forServer(hub.certificates().keyManagerFactory())
-                    .sslProvider(SslProvider.JDK).protocols("TLSv1.3", "TLSv1.2").build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new IllegalStateException("could not build the MQTT TLS context", e);
-        }
+        return ServerTls.netty(hub.certificates());
     }
 
     /** Moquette records an ephemeral port asynchronously after bind: wait for it briefly. */

@@ -47,9 +47,10 @@ public final class CommandLineOptions {
     private final boolean allowNonLoopback;
     private final boolean help;
     private final Retention retention;
+    private final int partitions;
 
     private CommandLineOptions(String host, List<DeviceOption> devices, Path caOut, int registryPort,
-            boolean registryPortExplicit, boolean allowNonLoopback, boolean help, Retention retention) {
+            boolean registryPortExplicit, boolean allowNonLoopback, boolean help, Retention retention, int partitions) {
         this.host = host;
         this.devices = List.copyOf(devices);
         this.caOut = caOut;
@@ -58,6 +59,7 @@ public final class CommandLineOptions {
         this.allowNonLoopback = allowNonLoopback;
         this.help = help;
         this.retention = retention;
+        this.partitions = partitions;
     }
 
     /**
@@ -75,6 +77,7 @@ public final class CommandLineOptions {
         boolean allowNonLoopback = false;
         boolean help = false;
         Retention retention = Retention.DEFAULT;
+        int partitions = 4;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -105,6 +108,12 @@ public final class CommandLineOptions {
                         count(name, inline != null ? inline : value(args, ++i, name)));
                 case "--history-max-age" -> retention = retention.withMaxAge(
                         duration(name, inline != null ? inline : value(args, ++i, name)));
+                case "--partitions" -> {
+                    partitions = count(name, inline != null ? inline : value(args, ++i, name));
+                    if (partitions < 1 || partitions > 32) {
+                        throw new UsageException("--partitions must be 1 to 32, not " + partitions);
+                    }
+                }
                 default -> throw new UsageException("unknown option '" + arg + "'");
             }
             if (inline != null && (name.equals("--help") || name.equals("--allow-non-loopback"))) {
@@ -115,7 +124,7 @@ public final class CommandLineOptions {
             checkHost(host, allowNonLoopback);
         }
         return new CommandLineOptions(host, devices, caOut, registryPort, portExplicit, allowNonLoopback, help,
-                retention);
+                retention, partitions);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -219,7 +228,8 @@ public final class CommandLineOptions {
                 .httpsPort(registryPort)
                 .httpsRequired(registryPortExplicit)
                 .allowNonLoopback(allowNonLoopback)
-                .historyLimit(retention.maxCount());
+                .historyLimit(retention.maxCount())
+                .eventHubPartitions(partitions);
         return retention.maxAge() == null ? builder : builder.historyMaxAge(retention.maxAge());
     }
 
@@ -257,6 +267,11 @@ public final class CommandLineOptions {
         return retention;
     }
 
+    /** Partitions of the built-in Event Hubs endpoint ({@code --partitions}, default 4). */
+    public int partitions() {
+        return partitions;
+    }
+
     /** The {@code --help} text: every option with its default, and worked examples. */
     public static String usage() {
         return """
@@ -285,12 +300,15 @@ public final class CommandLineOptions {
                                           queued C2D messages are always kept.
                   --history-max-age AGE   also drop finished items older than AGE, e.g. 90s, 15m, 2h, 1d
                                           or PT1H (default: no age limit).
+                  --partitions N          partitions of the built-in Event Hubs-compatible endpoint, 1 to 32
+                                          (default: 4, like a new IoT Hub).
                   --help, -h              print this help and exit.
 
                 Output (stdout, one per line):
                   IOTHUB_CONNECTION_STRING=<service connection string, policy iothubowner>
                   DEVICE_CONNECTION_STRING_<ID>=<device connection string>   (per --device)
                   CA_PEM=<absolute path>                                      (with --ca-out)
+                  EVENTHUB_CONNECTION_STRING=<built-in Event Hubs-compatible endpoint, for the Event Hubs SDKs>
                   READY
                 Logs go to stderr. Exit codes: 0 or 143 after SIGTERM, 1 if the hub cannot start,
                 2 for bad command-line input.

@@ -80,6 +80,7 @@ public final class Main {
             if (ca != null) {
                 out.println("CA_PEM=" + ca);
             }
+            out.println("EVENTHUB_CONNECTION_STRING=" + hub.eventHubsConnectionString());
             out.println("READY");
             out.flush();
             return hub;

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +23,7 @@ public final class Telemetry {
     private final BoundedLog<TelemetryMessage> received;
     /** Per device, how many of its messages retention dropped, for failure messages. */
     private final Map<String, Long> droppedByDevice = new HashMap<>();
+    private Consumer<TelemetryMessage> accepted = m -> { };
 
     public Telemetry() {
         this(HubClock.system(), Retention.DEFAULT);
@@ -37,7 +39,14 @@ public final class Telemetry {
     /** Adapter SPI: records an accepted message. */
     public synchronized void record(TelemetryMessage message) {
         received.add(message, clock.now());
+        accepted.accept(message); // under the lock: the endpoint sees messages in the history's order
         notifyAll();
+        TelemetryLog.recorded(message);
+    }
+
+    /** Hub wiring: {@code consumer} gets every accepted message (the built-in Event Hubs endpoint). */
+    public synchronized void onAccepted(Consumer<TelemetryMessage> consumer) {
+        this.accepted = consumer;
     }
 
     /** Every message kept, oldest first. */

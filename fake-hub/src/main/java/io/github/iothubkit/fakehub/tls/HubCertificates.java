@@ -1,37 +1,26 @@
 package io.github.iothubkit.fakehub.tls;
 
-import java.io.StringWriter;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The hub's TLS material, made in memory at start: a server certificate signed by a test CA, whose
@@ -43,13 +32,29 @@ public final class HubCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration VALIDITY = Duration.ofDays(365);
 
+    private static final String COMMON_NAME = "2.5.4.3";
+    private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+    private static final String SUBJECT_KEY_ID = "2.5.29.14";
+    private static final String KEY_USAGE = "2.5.29.15";
+    private static final String SUBJECT_ALT_NAME = "2.5.29.17";
+    private static final String BASIC_CONSTRAINTS = "2.5.29.19";
+    private static final String AUTHORITY_KEY_ID = "2.5.29.35";
+    private static final String EXTENDED_KEY_USAGE = "2.5.29.37";
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    // KeyUsage bits (RFC 5280 4.2.1.3)
+    private static final int DIGITAL_SIGNATURE = 1;
+    private static final int KEY_AGREEMENT = 1 << 4;
+    private static final int KEY_CERT_SIGN = 1 << 5;
+    private static final int CRL_SIGN = 1 << 6;
+
     /** One server certificate per host and JVM: a hub restarted on the same address reuses it. */
     private static final java.util.Map<String, HubCertificates> BY_HOST = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final X509Certificate caCertificate;
     private final X509Certificate serverCertificate;
     private final PrivateKey serverKey;
-    private volatile javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private javax.net.ssl.KeyManagerFactory keyManagerFactory;
+    private javax.net.ssl.SSLContext serverSslContext;
     private volatile HubTrust trust;
 
     private HubCertificates(X509Certificate ca, X509Certificate server, PrivateKey serverKey) {
@@ -72,17 +77,17 @@ public final class HubCertificates {
         try {
             Ca ca = Ca.shared();
             KeyPair serverKeys = keyPair();
-            X509v3CertificateBuilder server = builder(ca.name, new X500Name("CN=" + host), serverKeys, Instant.now())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(host))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate));
-            X509Certificate serverCert = sign(server, ca.keys);
+            byte[][] extensions = {
+                extension(BASIC_CONSTRAINTS, true, Der.sequence()), // not a CA
+                extension(KEY_USAGE, true, Der.namedBits(DIGITAL_SIGNATURE | KEY_AGREEMENT)),
+                extension(EXTENDED_KEY_USAGE, false, Der.sequence(Der.oid(SERVER_AUTH))),
+                extension(SUBJECT_ALT_NAME, false, subjectAltNames(host)),
+                extension(AUTHORITY_KEY_ID, false, Der.sequence(Der.implicit(0, ca.keyId))),
+            };
+            X509Certificate serverCert = sign(ca.name, commonName(host), serverKeys.getPublic(), extensions,
+                    ca.keys.getPrivate());
             return new HubCertificates(ca.certificate, serverCert, serverKeys.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | UnknownHostException e) {
             throw new IllegalStateException("could not generate the hub's TLS certificates", e);
         }
     }
@@ -97,21 +102,23 @@ public final class HubCertificates {
     private static final class Ca {
         private static Ca shared;
 
-        final X500Name name;
+        final byte[] name;
         final KeyPair keys;
+        final byte[] keyId;
         final X509Certificate certificate;
 
-        private Ca() throws GeneralSecurityException, OperatorCreationException, java.io.IOException {
-            name = new X500Name("CN=Fake IoT Hub test CA " + Long.toHexString(RANDOM.nextLong()));
+        private Ca() throws GeneralSecurityException {
+            name = commonName("Fake IoT Hub test CA " + Long.toHexString(RANDOM.nextLong()));
             keys = keyPair();
-            certificate = sign(builder(name, name, keys, Instant.now())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic())), keys);
+            keyId = keyIdentifier(keys.getPublic());
+            certificate = sign(name, name, keys.getPublic(), new byte[][] {
+                extension(BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true), Der.integer(0))), // CA, path length 0
+                extension(KEY_USAGE, true, Der.namedBits(KEY_CERT_SIGN | CRL_SIGN)),
+                extension(SUBJECT_KEY_ID, false, Der.octetString(keyId)),
+            }, keys.getPrivate());
         }
 
-        static synchronized Ca shared() throws GeneralSecurityException, OperatorCreationException, java.io.IOException {
+        static synchronized Ca shared() throws GeneralSecurityException {
             if (shared == null) {
                 shared = new Ca();
             }
@@ -119,31 +126,66 @@ public final class HubCertificates {
         }
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+    /** An X.509 v3 certificate (RFC 5280 4.1), valid from an hour ago for {@link #VALIDITY}, signed by ECDSA. */
+    private static X509Certificate sign(byte[] issuer, byte[] subject, PublicKey subjectKey, byte[][] extensions,
+            PrivateKey issuerKey) throws GeneralSecurityException {
+        Instant now = Instant.now();
+        byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256)); // no parameters (RFC 5758 3.2)
+        byte[] tbs = Der.sequence(
+                Der.explicit(0, Der.integer(2)), // v3
+                Der.integer(new BigInteger(64, RANDOM).add(BigInteger.ONE)), // positive, as RFC 5280 asks
+                algorithm,
+                issuer,
+                Der.sequence(Der.time(now.minus(Duration.ofHours(1))), Der.time(now.plus(VALIDITY))),
+                subject,
+                subjectKey.getEncoded(), // the JDK encodes it as SubjectPublicKeyInfo already
+                Der.explicit(3, Der.sequence(extensions)));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(issuerKey, RANDOM);
+        signer.update(tbs);
+        byte[] certificate = Der.sequence(tbs, algorithm, Der.bitString(signer.sign()));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(certificate));
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
-            throws OperatorCreationException, GeneralSecurityException {
-        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
-        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    private static byte[] extension(String oid, boolean critical, byte[] value) {
+        return critical ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octetString(value))
+                : Der.sequence(Der.oid(oid), Der.octetString(value)); // DER leaves out the default FALSE
     }
 
-    private static GeneralNames subjectAltNames(String host) {
-        List<GeneralName> names = new ArrayList<>();
+    /** A Name of one common name, as UTF8String (RFC 5280 4.1.2.4). */
+    private static byte[] commonName(String cn) {
+        return Der.sequence(Der.set(Der.sequence(Der.oid(COMMON_NAME), Der.utf8(cn))));
+    }
+
+    /** RFC 5280 4.2.1.2, method 1: the SHA-1 of the subjectPublicKey bits. */
+    private static byte[] keyIdentifier(PublicKey key) throws GeneralSecurityException {
+        byte[] info = key.getEncoded(); // SEQUENCE { AlgorithmIdentifier, BIT STRING subjectPublicKey }
+        int algorithm = Der.headerLength(info, 0);
+        int bits = algorithm + Der.headerLength(info, algorithm) + Der.contentLength(info, algorithm);
+        int end = bits + Der.headerLength(info, bits) + Der.contentLength(info, bits);
+        int start = bits + Der.headerLength(info, bits) + 1; // after the unused-bits count
+        return MessageDigest.getInstance("SHA-1").digest(Arrays.copyOfRange(info, start, end));
+    }
+
+    private static byte[] subjectAltNames(String host) throws UnknownHostException {
+        List<byte[]> names = new ArrayList<>();
         if (isIpLiteral(host)) {
-            names.add(new GeneralName(GeneralName.iPAddress, host));
+            names.add(Der.implicit(7, InetAddress.getByName(host).getAddress())); // iPAddress
         } else {
-            names.add(new GeneralName(GeneralName.dNSName, host));
+            names.add(Der.implicit(2, ascii(host))); // dNSName
         }
         if (!host.equals("localhost")) {
-            names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+            names.add(Der.implicit(2, ascii("localhost")));
         }
         if (!host.equals("127.0.0.1")) {
-            names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+            names.add(Der.implicit(7, new byte[] {127, 0, 0, 1}));
         }
-        return new GeneralNames(names.toArray(GeneralName[]::new));
+        return Der.sequence(names.toArray(byte[][]::new));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static boolean isIpLiteral(String host) {
@@ -163,8 +205,8 @@ public final class HubCertificates {
      * cheap: a PKCS#12 store (what Netty and Vert.x build from a bare key) runs a slow key derivation,
      * which cost 20-100 ms on every hub start.
      */
-    public javax.net.ssl.KeyManagerFactory keyManagerFactory() {
-        javax.net.ssl.KeyManagerFactory factory = keyManagerFactory;
+    public synchronized javax.net.ssl.KeyManagerFactory keyManagerFactory() {
+        javax.net.ssl.KeyManagerFactory factory = keyManagerFactory; // both start lanes ask: build it once
         if (factory == null) {
             try {
                 char[] password = "fake-hub".toCharArray(); // protects an in-memory store only
@@ -180,6 +222,24 @@ public final class HubCertificates {
             keyManagerFactory = factory;
         }
         return factory;
+    }
+
+    /**
+     * A server TLS context with this key and chain, built once. It has no trust manager: the hub asks no
+     * client for a certificate, and the JDK's default one would first read every CA of its cacerts file.
+     */
+    public synchronized javax.net.ssl.SSLContext serverSslContext() {
+        javax.net.ssl.SSLContext context = serverSslContext;
+        if (context == null) {
+            try {
+                context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(keyManagerFactory().getKeyManagers(), new javax.net.ssl.TrustManager[0], null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("could not build the hub's server TLS context", e);
+            }
+            serverSslContext = context;
+        }
+        return context;
     }
 
     /** What a client needs to trust this hub (its CA), built once. */
@@ -208,13 +268,13 @@ public final class HubCertificates {
         return pem(caCertificate);
     }
 
-    private static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("could not PEM-encode " + object.getClass().getSimpleName(), e);
+    private static String pem(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("could not PEM-encode the hub's CA", e);
         }
-        return out.toString();
     }
 }

@@ -62,7 +62,11 @@ class StandaloneIT {
                     "--ca-out", dir.resolve("ca.pem").toString())) {
                 Map<String, String> out = keyValues(hub.awaitReady(START));
 
-                assertThat(out).containsOnlyKeys("IOTHUB_CONNECTION_STRING", "DEVICE_CONNECTION_STRING_d1", "CA_PEM");
+                assertThat(out).containsOnlyKeys("IOTHUB_CONNECTION_STRING", "DEVICE_CONNECTION_STRING_d1", "CA_PEM",
+                        "EVENTHUB_CONNECTION_STRING");
+                assertThat(List.copyOf(out.keySet())).endsWith("EVENTHUB_CONNECTION_STRING"); // after the others
+                assertThat(out.get("EVENTHUB_CONNECTION_STRING")).matches("Endpoint=sb://127\\.0\\.0\\.51/;"
+                        + "SharedAccessKeyName=iothubowner;SharedAccessKey=[A-Za-z0-9+/=]+;EntityPath=fakehub");
                 assertThat(out.get("IOTHUB_CONNECTION_STRING"))
                         .matches("HostName=127\\.0\\.0\\.51;SharedAccessKeyName=iothubowner;SharedAccessKey=[A-Za-z0-9+/=]+");
                 assertThat(out.get("DEVICE_CONNECTION_STRING_d1"))
