@@ -3,6 +3,7 @@ package io.github.iothubkit.fakehub.amqp;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.Delivery;
 import io.github.iothubkit.fakehub.c2d.DeviceLink;
+import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.SharedVertx;
 import io.vertx.proton.ProtonDelivery;
@@ -131,6 +132,23 @@ final class AmqpDeviceSession implements DeviceLink {
     void close(String why) {
         LOG.info("Closing the AMQP connection of '{}': {}", deviceId, why);
         connection.close(AmqpNames.CONNECTION_FORCED, why);
+    }
+
+    /** IoT Hub's fault-injection telemetry (see {@link SdkFaultRequest}), after the delay it asks for. */
+    void honour(SdkFaultRequest fault) {
+        if (!fault.killsTcp() && !fault.breaksAmqp()) {
+            LOG.info("Ignoring fault request {} of '{}': the fake hub does not simulate it on AMQP", fault.operation(),
+                    deviceId);
+            return;
+        }
+        connection.context().owner().setTimer(Math.max(1, fault.delay().toMillis()), t -> {
+            if (fault.killsTcp()) {
+                connection.disconnect();
+            } else {
+                connection.close(AmqpNames.CONNECTION_FORCED, "fault injected by the device: " + fault.operation()
+                        + (fault.closeReason().isEmpty() ? "" : " (" + fault.closeReason() + ")"));
+            }
+        });
     }
 
     private void send(Delivery d) {

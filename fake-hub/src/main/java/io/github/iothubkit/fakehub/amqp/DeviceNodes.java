@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.amqp;
 
+import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
@@ -133,6 +134,7 @@ final class DeviceNodes {
         hub.telemetry().record(new TelemetryMessage(session.deviceId(),
                 "/devices/" + session.deviceId() + "/messages/events", body, system, application, hub.clock().now()));
         AmqpConnection.settle(delivery, Accepted.getInstance());
+        SdkFaultRequest.from(application).ifPresent(session::honour);
     }
 
     private static byte[] body(Message message) {

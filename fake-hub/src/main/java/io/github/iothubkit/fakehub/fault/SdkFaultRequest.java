@@ -10,9 +10,10 @@ import java.util.Optional;
  * {@code AzIoTHub_FaultOperationCloseReason} (e.g. {@code boom}) and
  * {@code AzIoTHub_FaultOperationDelayInSecs} makes the hub break that device's connection after the delay.
  *
- * <p>The fake honours, on MQTT, {@code KillTcp} (the TCP connection is reset) and {@code ShutDownMqtt}
- * (the connection is closed cleanly); both after the delay, measured in wall time. The AMQP-only
- * operations ({@code KillAmqp*}, {@code ShutDownAmqp}) and {@code InvokeThrottling},
+ * <p>The fake honours {@code KillTcp} (the TCP connection is reset) on MQTT and AMQP, {@code ShutDownMqtt}
+ * (the connection is closed cleanly) on MQTT, and {@code KillAmqp*} and {@code ShutDownAmqp} on AMQP (the
+ * whole connection is closed with an AMQP error, also for the link and session kinds); all after the delay,
+ * measured in wall time. {@code InvokeThrottling},
  * {@code InvokeMaxMessageQuota}, {@code InvokeAuthError} are ignored: the message is recorded as ordinary
  * telemetry, as every fault message is.
  *
@@ -45,6 +46,11 @@ public record SdkFaultRequest(String operation, String closeReason, Duration del
     /** {@code KillTcp}: an abrupt TCP reset. */
     public boolean killsTcp() {
         return operation.equalsIgnoreCase("KillTcp");
+    }
+
+    /** {@code KillAmqpConnection}, {@code KillAmqpSession}, {@code KillAmqp...Link}, {@code ShutDownAmqp}. */
+    public boolean breaksAmqp() {
+        return operation.regionMatches(true, 0, "KillAmqp", 0, 8) || operation.equalsIgnoreCase("ShutDownAmqp");
     }
 
     /** {@code ShutDownMqtt}: a clean close of the MQTT connection. */

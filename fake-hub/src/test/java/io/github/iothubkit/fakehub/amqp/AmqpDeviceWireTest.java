@@ -118,4 +118,21 @@ class AmqpDeviceWireTest {
             await().atMost(WAIT).until(() -> !hub.isConnected("faulty"));
         }
     }
+
+    @Test
+    void aFaultRequestInTelemetryClosesTheDevicesAmqpConnectionAndTheMessageIsRecorded() {
+        DeviceIdentity dev = hub.devices().create("self-breaker");
+        try (AmqpWire client = deviceConnection(dev)) {
+            ProtonSender sender = client.sender("/devices/self-breaker/messages/events", ProtonQoS.AT_LEAST_ONCE);
+            await().atMost(WAIT).until(() -> hub.isConnected("self-breaker"));
+            Message fault = AmqpWireTest.c2d("/devices/self-breaker/messages/events");
+            fault.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+                    java.util.Map.of("AzIoTHub_FaultOperationType", "KillAmqpConnection",
+                            "AzIoTHub_FaultOperationCloseReason", "boom", "AzIoTHub_FaultOperationDelayInSecs", "0")));
+
+            assertThat(client.send(sender, fault)).isInstanceOf(Accepted.class);
+            await().atMost(WAIT).until(() -> !hub.isConnected("self-breaker"));
+            assertThat(hub.telemetry().messages("self-breaker")).hasSize(1);
+        }
+    }
 }
