@@ -8,8 +8,9 @@
 # with npm, and root or CAP_NET_BIND_SERVICE (the registry REST is on 443, as on IoT Hub). Installs the pinned
 # SDKs (a venv in target/py; `npm ci` in a copy of conformance/node in target/conformance), starts the hub on
 # $CONFORMANCE_HOST (default 127.0.0.10) with its telemetry log on, gives each suite only what a user would have
-# (the printed IOTHUB_CONNECTION_STRING and the CA through the variables the README documents), and prints one
-# line per language: `python: N passed, M failed`. Exits non-zero if any test failed or a suite ran none.
+# (the printed IOTHUB_CONNECTION_STRING and EVENTHUB_CONNECTION_STRING, the CA through the variables the README
+# documents), and prints one line per language: `python: N passed, M failed`. Exits non-zero if any test failed
+# or a suite ran none.
 # For Python it also runs the README's "same tutorial in Python" block as written (not a copy of it): its
 # install lines make the venv the suite uses, and its two terminals must show both messages on the device.
 set -euo pipefail
@@ -113,13 +114,15 @@ until grep -qx READY "$work/hub.out"; do
   sleep 0.2 # polling a child process's output file
 done
 service_cs="$(sed -n 's/^IOTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
+eventhub_cs="$(sed -n 's/^EVENTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
 ca="$root/target/hub-ca.pem"
 echo "conformance: standalone hub on $HOST (pid $hub_pid) is READY; its log: target/conformance/hub.log"
 
 # Only what a user has: the connection string and the CA (through the documented variables, and as a file for the
 # tests of the SDKs' own trust options), plus the hub's log for the telemetry checks. Variables of the machine
 # that would point trust elsewhere (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS) are overridden.
-common_env=(IOTHUB_CONNECTION_STRING="$service_cs" FAKE_HUB_LOG="$out/hub.log" FAKE_HUB_CA_PEM="$ca")
+common_env=(IOTHUB_CONNECTION_STRING="$service_cs" EVENTHUB_CONNECTION_STRING="$eventhub_cs"
+  FAKE_HUB_LOG="$out/hub.log" FAKE_HUB_CA_PEM="$ca")
 summaries=()
 failed=0
 

@@ -1,6 +1,5 @@
 package io.github.iothubkit.fakehub.amqp;
 
-import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.SharedVertx;
@@ -24,37 +23,6 @@ public final class AmqpAdapter implements Adapter {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpAdapter.class);
 
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AmqpDevices devices;
-
-    /** An adapter with no faults injected (tests of the service side). */
-    public AmqpAdapter() {
-        this(new Faults());
-    }
-
-    /** @param faults the hub's fault controls, applied to device links */
-    public AmqpAdapter(Faults faults) {
-        this.devices = new AmqpDevices(faults);
-    }
-
-    /** Whether the device has an open AMQP device link. Any thread. */
-    public boolean isConnected(String deviceId) {
-        return devices.isConnected(deviceId);
-    }
-
-    /** Closes the device's AMQP connection; false if it had none. Any thread. */
-    public boolean disconnect(String deviceId) {
-        return devices.disconnect(deviceId, "dropped by the hub");
-    }
-
-    /** Closes every device's AMQP connection (service connections stay). Any thread. */
-    public void disconnectDevices() {
-        devices.disconnectAll("the hub was reset");
-    }
-
-    /** Told the id of each device whose AMQP session opens (to end its sessions on other transports). */
-    public void onDeviceOpened(java.util.function.Consumer<String> listener) {
-        devices.onOpened(listener);
-    }
     private FeedbackDispatcher feedback;
     private SharedVertx.Listening listening;
 
@@ -67,7 +35,7 @@ public final class AmqpAdapter implements Adapter {
                 .connectHandler(connection -> {
                     AmqpConnection[] self = new AmqpConnection[1];
                     self[0] = new AmqpConnection(hub, connection, Vertx.currentContext(), feedback,
-                            devices, () -> connections.remove(self[0]));
+                            () -> connections.remove(self[0]));
                     connections.add(self[0]);
                     self[0].start();
                 });

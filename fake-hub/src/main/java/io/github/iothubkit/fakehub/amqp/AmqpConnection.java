@@ -38,13 +38,13 @@ final class AmqpConnection {
     private boolean gone;
 
     AmqpConnection(HubContext hub, ProtonConnection connection, Context context, FeedbackDispatcher feedback,
-            AmqpDevices devices, Runnable onGone) {
+            Runnable onGone) {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
         this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.DEVICE, Cbs.Kind.EVENTHUB));
         CbsNode cbsNode = new CbsNode(this, cbs);
-        DeviceNodes device = new DeviceNodes(this, hub, devices);
+        DeviceNodes device = new DeviceNodes(this, hub);
         EventHubManagementNode management = new EventHubManagementNode(this, hub.eventHub(), cbs, hub.host());
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)

@@ -2,17 +2,18 @@ package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.Delivery;
-import io.github.iothubkit.fakehub.c2d.DeviceLink;
-import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
-import io.github.iothubkit.fakehub.internal.SharedVertx;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.Drop;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonSender;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -27,32 +28,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One device's links on one AMQP connection, as one device session: it is connected while any of its
- * links is open, and it is the device's C2D link while its {@code /messages/devicebound} receiver is
- * attached. Settlements map onto the C2D queue: Accepted completes, Rejected rejects, Released and
- * Modified abandon. Runs on the connection's context, except {@link #deliver} and {@link #close}.
+ * One device's links on one AMQP connection, as one device session reported to {@code DeviceSessions}: it
+ * opens with its first device link, holds the C2D feature while its {@code /messages/devicebound} receiver is
+ * attached, and closes with its last link. Settlements map onto the C2D queue (through the fault rules, which
+ * may withhold them): Accepted completes, Rejected rejects, Released and Modified abandon. Runs on the
+ * connection's context, except {@link #deliver}, {@link #close} and {@link #isOpen}.
  */
 final class AmqpDeviceSession implements DeviceLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceSession.class);
-
     /** How long IoT Hub waits for a device to settle a C2D message before abandoning it. */
     static final Duration LOCK = Duration.ofMinutes(1);
 
     private final AmqpConnection connection;
     private final HubContext hub;
-    private final AmqpDevices devices;
     private final String deviceId;
     private final TwinMethodLinks twinMethods;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private int openLinks;
+    private volatile boolean open;
     private ProtonSender c2d;
-    /** C2D settlements held while the hub's faults withhold acknowledgements, in arrival order. */
-    private final List<Runnable> withheld = new ArrayList<>();
 
-    AmqpDeviceSession(AmqpConnection connection, HubContext hub, AmqpDevices devices, String deviceId) {
+    AmqpDeviceSession(AmqpConnection connection, HubContext hub, String deviceId) {
         this.connection = connection;
         this.hub = hub;
-        this.devices = devices;
         this.deviceId = deviceId;
         this.twinMethods = new TwinMethodLinks(connection, hub, this);
     }
@@ -61,14 +60,25 @@ final class AmqpDeviceSession implements DeviceLink {
         return twinMethods;
     }
 
-    String deviceId() {
+    @Override
+    public String deviceId() {
         return deviceId;
+    }
+
+    @Override
+    public String transport() {
+        return "AMQP";
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
     }
 
     /** Before a device link opens; false (and the link is refused) if a fault refuses the connection. */
     boolean admit() {
         if (openLinks == 0) {
-            var refusal = devices.faults().takeConnectRefusal(deviceId);
+            var refusal = hub.faultRules().admit(deviceId);
             if (refusal.isPresent()) {
                 LOG.info("Refusing AMQP link of '{}': {} injected by hub.faults()", deviceId, refusal.get());
                 return false;
@@ -79,76 +89,53 @@ final class AmqpDeviceSession implements DeviceLink {
 
     void linkOpened() {
         if (openLinks++ == 0) {
-            devices.opened(this);
+            open = true;
+            hub.sessions().opened(this, false, false);
         }
     }
 
     void linkClosed() {
         if (--openLinks == 0) {
-            devices.closed(this);
+            open = false;
+            hub.sessions().closed(this);
+            closed.complete(null);
         }
     }
 
     void c2dAttached(ProtonSender link) {
         c2d = link;
-        hub.cloudToDevice().attach(deviceId, this, true);
+        hub.sessions().subscribed(this, Feature.C2D);
     }
 
     void c2dDetached() {
         c2d = null;
-        hub.cloudToDevice().detach(deviceId, this);
-    }
-
-    /** Applies or holds the device's settlement of a C2D message, as the hub's faults say (as MQTT PUBACKs). */
-    private void acknowledge(Runnable ack) {
-        if (devices.faults().withholdsAcks(deviceId)) {
-            withheld.add(ack);
-        } else {
-            ack.run();
-        }
-    }
-
-    /** Any thread: applies the withheld acknowledgements on the connection's context. */
-    void releaseWithheld() {
-        connection.context().runOnContext(v -> {
-            List<Runnable> released = new ArrayList<>(withheld);
-            withheld.clear();
-            released.forEach(Runnable::run);
-        });
+        hub.sessions().unsubscribed(this, Feature.C2D);
     }
 
     @Override
     public void deliver(Delivery delivery) {
-        Duration delay = devices.faults().deliveryDelay(deviceId);
-        if (delay.isZero()) {
+        Duration delay = delivery.delay();
+        if (delay == null || delay.isZero()) {
             connection.context().runOnContext(v -> send(delivery));
         } else {
-            connection.context().runOnContext(v -> SharedVertx.get().setTimer(Math.max(1, delay.toMillis()),
-                    t -> connection.context().runOnContext(w -> send(delivery))));
+            connection.context().runOnContext(v -> connection.context().owner().setTimer(
+                    Math.max(1, delay.toMillis()), t -> send(delivery)));
         }
     }
 
-    /** Any thread: ends the whole connection, as IoT Hub does when a device's session is taken over or dropped. */
-    void close(String why) {
+    /**
+     * Ends the whole connection, as IoT Hub does when a device's session is taken over or dropped: CLEAN with
+     * an AMQP close ({@code amqp:connection:forced}), ABRUPT as a cut connection.
+     */
+    @Override
+    public CompletionStage<Void> close(Drop how, String why) {
         LOG.info("Closing the AMQP connection of '{}': {}", deviceId, why);
-        connection.close(AmqpNames.CONNECTION_FORCED, why);
-    }
-
-    /** IoT Hub's fault-injection telemetry (see {@link SdkFaultRequest}), after the delay it asks for. */
-    void honour(SdkFaultRequest fault) {
-        if (!fault.killsTcp() && !fault.breaksAmqp()) {
-            LOG.info("Ignoring fault request {} of '{}': the fake hub does not simulate it on AMQP", fault.operation(),
-                    deviceId);
-            return;
+        if (how == Drop.ABRUPT) {
+            connection.disconnect();
+        } else {
+            connection.close(AmqpNames.CONNECTION_FORCED, why);
         }
-        connection.context().owner().setTimer(Math.max(1, fault.delay().toMillis()), t -> {
-            if (fault.killsTcp()) {
-                connection.disconnect();
-            } else {
-                connection.close(AmqpNames.CONNECTION_FORCED, "fault injected by the device: " + fault.operation()
-                        + (fault.closeReason().isEmpty() ? "" : " (" + fault.closeReason() + ")"));
-            }
-        });
+        return closed;
     }
 
     private void send(Delivery d) {
@@ -158,7 +145,7 @@ final class AmqpDeviceSession implements DeviceLink {
         }
         long sequence = d.sequence();
         link.send(encode(d.message()), delivery -> settled(sequence, delivery));
-        hub.cloudToDevice().lock(deviceId, sequence, LOCK);
+        hub.cloudToDeviceSpi().lock(deviceId, sequence, LOCK);
     }
 
     private void settled(long sequence, ProtonDelivery delivery) {
@@ -166,13 +153,14 @@ final class AmqpDeviceSession implements DeviceLink {
         if (state == null) {
             return;
         }
-        acknowledge(() -> {
+        var c2dSpi = hub.cloudToDeviceSpi();
+        hub.faultRules().acknowledge(this, () -> {
             if (state instanceof Accepted) {
-                hub.cloudToDevice().complete(deviceId, sequence);
+                c2dSpi.complete(deviceId, sequence);
             } else if (state instanceof Rejected) {
-                hub.cloudToDevice().reject(deviceId, sequence);
+                c2dSpi.reject(deviceId, sequence);
             } else if (state instanceof Released || state instanceof Modified) {
-                hub.cloudToDevice().abandon(deviceId, sequence);
+                c2dSpi.abandon(deviceId, sequence);
             } else {
                 LOG.info("C2D message #{} of '{}' settled with {}; ignored", sequence, deviceId, state);
             }
@@ -191,7 +179,7 @@ final class AmqpDeviceSession implements DeviceLink {
             message.setContentEncoding(m.contentEncoding());
         }
         if (m.userId() != null) {
-            message.setUserId(m.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            message.setUserId(m.userId().getBytes(StandardCharsets.UTF_8));
         }
         if (m.expiryTime() != null) {
             message.setExpiryTime(m.expiryTime().toEpochMilli());

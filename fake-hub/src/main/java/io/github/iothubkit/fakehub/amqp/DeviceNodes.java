@@ -1,6 +1,5 @@
 package io.github.iothubkit.fakehub.amqp;
 
-import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.github.iothubkit.fakehub.internal.PercentDecoding;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
@@ -10,6 +9,7 @@ import io.vertx.proton.ProtonSender;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
@@ -24,18 +24,13 @@ import org.apache.qpid.proton.message.Message;
  */
 final class DeviceNodes {
 
-    /** IoT Hub's limit on one device-to-cloud message. */
-    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
-
     private final AmqpConnection connection;
     private final HubContext hub;
-    private final AmqpDevices devices;
     private final Map<String, AmqpDeviceSession> sessions = new HashMap<>();
 
-    DeviceNodes(AmqpConnection connection, HubContext hub, AmqpDevices devices) {
+    DeviceNodes(AmqpConnection connection, HubContext hub) {
         this.connection = connection;
         this.hub = hub;
-        this.devices = devices;
     }
 
     /** The device's sender of telemetry. */
@@ -103,7 +98,7 @@ final class DeviceNodes {
     }
 
     private AmqpDeviceSession session(String deviceId) {
-        return sessions.computeIfAbsent(deviceId, id -> new AmqpDeviceSession(connection, hub, devices, id));
+        return sessions.computeIfAbsent(deviceId, id -> new AmqpDeviceSession(connection, hub, id));
     }
 
     private void onTelemetry(AmqpDeviceSession session, ProtonDelivery delivery, Message message) {
@@ -117,24 +112,20 @@ final class DeviceNodes {
             put(system, "$.uid", new String(message.getUserId(), java.nio.charset.StandardCharsets.UTF_8));
         }
         Map<String, String> application = new LinkedHashMap<>();
-        int size = body.length;
+        int propertyBytes = 0;
         if (message.getApplicationProperties() != null) {
             for (Map.Entry<String, Object> p : message.getApplicationProperties().getValue().entrySet()) {
                 if (p.getValue() != null) {
                     application.put(p.getKey(), String.valueOf(p.getValue()));
-                    size += p.getKey().length() + String.valueOf(p.getValue()).length();
+                    propertyBytes += p.getKey().length() + String.valueOf(p.getValue()).length();
                 }
             }
         }
-        if (size > MAX_TELEMETRY_BYTES) {
-            AmqpConnection.settle(delivery, AmqpNames.rejected(AmqpNames.MESSAGE_SIZE_EXCEEDED,
-                    "telemetry of " + size + " bytes is over IoT Hub's 256 KB limit"));
-            return;
-        }
-        hub.telemetry().record(new TelemetryMessage(session.deviceId(),
-                "/devices/" + session.deviceId() + "/messages/events", body, system, application, hub.clock().now()));
-        AmqpConnection.settle(delivery, Accepted.getInstance());
-        SdkFaultRequest.from(application).ifPresent(session::honour);
+        TelemetryMessage telemetry = new TelemetryMessage(session.deviceId(),
+                "/devices/" + session.deviceId() + "/messages/events", body, system, application, hub.clock().now());
+        Optional<String> refused = hub.telemetryIntake().accept(session, telemetry, propertyBytes);
+        AmqpConnection.settle(delivery, refused.isEmpty() ? Accepted.getInstance()
+                : AmqpNames.rejected(AmqpNames.MESSAGE_SIZE_EXCEEDED, refused.get()));
     }
 
     private static byte[] body(Message message) {

@@ -23,6 +23,7 @@ final class LiberalSaslAuthenticator implements ProtonSaslAuthenticator {
     @Override
     public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
         this.connection = connection;
+        FullFieldLists.install(transport); // before the first frame: every client decodes what we send
         sasl = transport.sasl();
         sasl.server();
         sasl.allowSkip(true);

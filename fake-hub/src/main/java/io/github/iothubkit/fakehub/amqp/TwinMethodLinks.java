@@ -1,6 +1,8 @@
 package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.github.iothubkit.fakehub.twin.TwinException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.proton.ProtonDelivery;
@@ -63,7 +65,7 @@ final class TwinMethodLinks {
         twinOut = link;
         open(link, () -> {
             twinOut = null;
-            desired = close(desired);
+            unsubscribeDesired();
         });
     }
 
@@ -80,10 +82,19 @@ final class TwinMethodLinks {
             methodsOut = null;
             methods = close(methods);
             methodRequests.clear();
+            hub.sessions().unsubscribed(session, Feature.METHODS);
         });
         methods = close(methods);
-        methods = hub.methods().subscribed(session.deviceId(), (rid, name, payload) ->
+        methods = DirectMethodsSpi.of(hub.methods()).subscribed(session.deviceId(), (rid, name, payload) ->
                 connection.context().runOnContext(v -> sendMethod(rid, name, payload)));
+        hub.sessions().subscribed(session, Feature.METHODS);
+    }
+
+    private void unsubscribeDesired() {
+        if (desired != null) {
+            desired = close(desired);
+            hub.sessions().unsubscribed(session, Feature.TWIN_DESIRED);
+        }
     }
 
     private <T extends io.vertx.proton.ProtonLink<T>> void open(T link, Runnable onEnd) {
@@ -113,9 +124,10 @@ final class TwinMethodLinks {
                 desired = close(desired);
                 desired = hub.twins().subscribeDesired(session.deviceId(), (version, patch) ->
                         connection.context().runOnContext(v -> sendDesired(version, patch)));
+                hub.sessions().subscribed(session, Feature.TWIN_DESIRED);
                 answer(correlation, 200, null, null);
             } else if ("DELETE".equalsIgnoreCase(operation) && DESIRED.equalsIgnoreCase(resource)) {
-                desired = close(desired);
+                unsubscribeDesired();
                 answer(correlation, 200, null, null);
             } else {
                 answer(correlation, 400, null, error(400004, "The fake IoT Hub serves no twin operation "

@@ -1,6 +1,8 @@
 package io.github.iothubkit.fakehub.fault;
 
+import io.github.iothubkit.fakehub.session.Drop;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,10 +12,10 @@ import java.util.Optional;
  * {@code AzIoTHub_FaultOperationCloseReason} (e.g. {@code boom}) and
  * {@code AzIoTHub_FaultOperationDelayInSecs} makes the hub break that device's connection after the delay.
  *
- * <p>The fake honours {@code KillTcp} (the TCP connection is reset) on MQTT and AMQP, {@code ShutDownMqtt}
- * (the connection is closed cleanly) on MQTT, and {@code KillAmqp*} and {@code ShutDownAmqp} on AMQP (the
- * whole connection is closed with an AMQP error, also for the link and session kinds); all after the delay,
- * measured in wall time. {@code InvokeThrottling},
+ * <p>The fake honours {@code KillTcp} (the TCP connection is reset) on any transport and
+ * {@code ShutDownMqtt} (the connection is closed cleanly) on MQTT; both after the delay, measured in wall
+ * time ({@link FaultRules#onTelemetry} does it for every transport). The AMQP-only
+ * operations ({@code KillAmqp*}, {@code ShutDownAmqp}) and {@code InvokeThrottling},
  * {@code InvokeMaxMessageQuota}, {@code InvokeAuthError} are ignored: the message is recorded as ordinary
  * telemetry, as every fault message is.
  *
@@ -48,13 +50,17 @@ public record SdkFaultRequest(String operation, String closeReason, Duration del
         return operation.equalsIgnoreCase("KillTcp");
     }
 
-    /** {@code KillAmqpConnection}, {@code KillAmqpSession}, {@code KillAmqp...Link}, {@code ShutDownAmqp}. */
-    public boolean breaksAmqp() {
-        return operation.regionMatches(true, 0, "KillAmqp", 0, 8) || operation.equalsIgnoreCase("ShutDownAmqp");
-    }
-
     /** {@code ShutDownMqtt}: a clean close of the MQTT connection. */
     public boolean shutsDownMqtt() {
         return operation.equalsIgnoreCase("ShutDownMqtt");
+    }
+
+    /** How a session on {@code transport} (e.g. {@code MQTT}) is ended, or empty if the fake ignores it there. */
+    public Optional<Drop> dropFor(String transport) {
+        if (killsTcp()) {
+            return Optional.of(Drop.ABRUPT);
+        }
+        boolean mqtt = transport.toUpperCase(Locale.ROOT).startsWith("MQTT");
+        return shutsDownMqtt() && mqtt ? Optional.of(Drop.CLEAN) : Optional.empty();
     }
 }

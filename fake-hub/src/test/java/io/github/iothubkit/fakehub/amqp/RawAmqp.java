@@ -45,6 +45,8 @@ final class RawAmqp implements AutoCloseable {
     final Transport transport = Proton.transport();
     final Connection connection = Proton.connection();
     private int tags;
+    /** Sees every byte the hub sends, before the engine decodes it (set it before the first pump). */
+    java.util.function.Consumer<byte[]> inbound = bytes -> { };
 
     private RawAmqp(SSLSocket socket) throws IOException {
         this.socket = socket;
@@ -252,6 +254,7 @@ final class RawAmqp implements AutoCloseable {
                 transport.close_tail();
                 return false;
             }
+            inbound.accept(java.util.Arrays.copyOf(buffer, n));
             ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
             while (bytes.hasRemaining()) {
                 ByteBuffer input = transport.getInputBuffer();
