@@ -8,12 +8,14 @@ const crypto = require('node:crypto');
 const { EventHubConsumerClient, earliestEventPosition } = require('@azure/event-hubs');
 const { Client: DeviceClient, Message } = require('azure-iot-device');
 const { Mqtt } = require('azure-iot-device-mqtt');
+const WebSocket = require('ws');
 const { WAIT_MS, newDevice, recordedTelemetry } = require('../lib/helpers');
 
-function consumer() {
+/** A consumer of `$Default`; with `webSocketOptions`, AMQP over WebSockets on 443 instead of AMQPS on 5671. */
+function consumer(options = {}) {
   const connectionString = process.env.EVENTHUB_CONNECTION_STRING;
   assert.ok(connectionString, 'EVENTHUB_CONNECTION_STRING is not set: run the suite through .ci/conformance.sh');
-  return new EventHubConsumerClient('$Default', connectionString);
+  return new EventHubConsumerClient('$Default', connectionString, options);
 }
 
 async function send(deviceConnectionString, ...messages) {
@@ -158,3 +160,21 @@ test('partition ids and properties, and a start from a sequence number, an offse
       'an event enqueued before the start time');
     assert.ok(fromTime.some((e) => e.messageId === firstId), 'the event enqueued after the start time is missing');
   });
+
+test('a consumer reads over AMQP WebSockets', { timeout: 120000 }, async (t) => {
+  // As behind a firewall that only lets HTTPS out; Node 20 has no global WebSocket, so the app passes `ws`.
+  const { deviceId, connectionString } = await newDevice(t, 'eventhub-ws');
+  const messageId = `node-eh-ws-${crypto.randomUUID()}`;
+  const message = new Message('over websockets');
+  message.messageId = messageId;
+  await send(connectionString, message);
+
+  const client = consumer({ webSocketOptions: { webSocket: WebSocket } });
+  t.after(() => client.close());
+  const events = await receive(client, { startPosition: earliestEventPosition, done: withIds(messageId) });
+  const event = events.find((e) => e.messageId === messageId);
+
+  assert.deepEqual(event.body, Buffer.from('over websockets', 'utf8'));
+  assert.equal(event.systemProperties['iothub-connection-device-id'], deviceId);
+  assert.deepEqual(await client.getPartitionIds(), ['0', '1', '2', '3']);
+});
