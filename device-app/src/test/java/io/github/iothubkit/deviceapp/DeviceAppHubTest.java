@@ -37,7 +37,7 @@ class DeviceAppHubTest {
     }
 
     private DeviceApp.Config config(DeviceIdentity device) {
-        return DeviceApp.Config.of(device.connectionString()).withSslContext(hub.trust().sslContext())
+        return DeviceApp.Config.of(device.connectionString()).withSslContext(hub.hub().trust().sslContext())
                 .withOutput(new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
@@ -47,15 +47,15 @@ class DeviceAppHubTest {
 
     @Test
     void printsEveryFieldOfAMessageSentThroughTheHubAndCompletesIt() throws Exception {
-        DeviceIdentity device = hub.devices().create("printer");
+        DeviceIdentity device = hub.hub().devices().create("printer");
         app = new DeviceApp(config(device)).start();
 
-        hub.cloudToDevice().send("printer", C2dMessage.of("{\"service client sent a message\": 12.49}")
+        hub.hub().cloudToDevice().send("printer", C2dMessage.of("{\"service client sent a message\": 12.49}")
                 .messageId("message_0").correlationId("correlation_0").contentType("application/json")
                 .contentEncoding("utf-8").property("testProperty", "PropMsg_0").property("second key", "a/b&c"));
 
         assertThat(app.awaitReceived(1, WAIT)).isTrue();
-        hub.cloudToDevice().awaitOutcome("message_0", C2dOutcome.COMPLETED, WAIT);
+        hub.hub().cloudToDevice().awaitOutcome("message_0", C2dOutcome.COMPLETED, WAIT);
         assertThat(output().lines()).contains(
                 "Message received:",
                 "    ('data', b'{\"service client sent a message\": 12.49}')",
@@ -70,11 +70,11 @@ class DeviceAppHubTest {
 
     @Test
     void countsEveryMessageInOrder() throws Exception {
-        DeviceIdentity device = hub.devices().create("counter");
+        DeviceIdentity device = hub.hub().devices().create("counter");
         app = new DeviceApp(config(device)).start();
 
         for (int i = 0; i < 3; i++) {
-            hub.cloudToDevice().send("counter", C2dMessage.of("m" + i).messageId("count-" + i));
+            hub.hub().cloudToDevice().send("counter", C2dMessage.of("m" + i).messageId("count-" + i));
         }
 
         assertThat(app.awaitReceived(3, WAIT)).isTrue();
@@ -87,31 +87,31 @@ class DeviceAppHubTest {
 
     @Test
     void trustsTheHubFromAPemFile(@TempDir Path dir) throws Exception {
-        DeviceIdentity device = hub.devices().create("pem-file");
-        Path pem = hub.trust().writeCaPem(dir.resolve("ca.pem"));
+        DeviceIdentity device = hub.hub().devices().create("pem-file");
+        Path pem = hub.hub().trust().writeCaPem(dir.resolve("ca.pem"));
         app = new DeviceApp(config(device).withTrustedCa(pem.toString())).start();
 
-        hub.cloudToDevice().send("pem-file", C2dMessage.of("hello").messageId("pem-1"));
+        hub.hub().cloudToDevice().send("pem-file", C2dMessage.of("hello").messageId("pem-1"));
 
         assertThat(app.awaitReceived(1, WAIT)).isTrue();
     }
 
     @Test
     void trustsTheHubFromPemText() throws Exception {
-        DeviceIdentity device = hub.devices().create("pem-text");
-        app = new DeviceApp(config(device).withTrustedCa(hub.trust().caPem())).start();
+        DeviceIdentity device = hub.hub().devices().create("pem-text");
+        app = new DeviceApp(config(device).withTrustedCa(hub.hub().trust().caPem())).start();
 
-        hub.cloudToDevice().send("pem-text", C2dMessage.of("hello").messageId("pem-2"));
+        hub.hub().cloudToDevice().send("pem-text", C2dMessage.of("hello").messageId("pem-2"));
 
         assertThat(app.awaitReceived(1, WAIT)).isTrue();
     }
 
     @Test
     void wrongKeyIsUnauthorized() {
-        hub.devices().create("wrong-key");
+        hub.hub().devices().create("wrong-key");
         String connectionString = "HostName=" + HOST + ";DeviceId=wrong-key;SharedAccessKey="
                 + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        app = new DeviceApp(DeviceApp.Config.of(connectionString).withSslContext(hub.trust().sslContext()));
+        app = new DeviceApp(DeviceApp.Config.of(connectionString).withSslContext(hub.hub().trust().sslContext()));
 
         assertThatThrownBy(app::start).isInstanceOfSatisfying(DeviceAppException.class, e -> {
             assertThat(e.kind()).isEqualTo(DeviceAppException.Kind.UNAUTHORIZED);
@@ -121,8 +121,8 @@ class DeviceAppHubTest {
 
     @Test
     void unknownDeviceIsUnauthorized() {
-        DeviceIdentity device = hub.devices().create("deleted");
-        hub.devices().delete("deleted");
+        DeviceIdentity device = hub.hub().devices().create("deleted");
+        hub.hub().devices().delete("deleted");
 
         app = new DeviceApp(config(device));
 
@@ -132,7 +132,7 @@ class DeviceAppHubTest {
 
     @Test
     void untrustedHubCertificateIsATlsError() {
-        DeviceIdentity device = hub.devices().create("no-trust");
+        DeviceIdentity device = hub.hub().devices().create("no-trust");
         // JVM default trust: the fake's private CA is not in it.
         app = new DeviceApp(DeviceApp.Config.of(device.connectionString()));
 
@@ -144,8 +144,8 @@ class DeviceAppHubTest {
 
     @Test
     void commandLineReportsBadCredentialsInOneLine(@TempDir Path dir) {
-        hub.devices().create("cli-wrong-key");
-        Path pem = hub.trust().writeCaPem(dir.resolve("ca.pem"));
+        hub.hub().devices().create("cli-wrong-key");
+        Path pem = hub.hub().trust().writeCaPem(dir.resolve("ca.pem"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = Map.of(DeviceApp.CONNECTION_STRING_VARIABLE, "HostName=" + HOST
                         + ";DeviceId=cli-wrong-key;SharedAccessKey=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",

@@ -1,26 +1,23 @@
 package io.github.iothubkit.fakehub;
 
 import io.github.iothubkit.fakehub.amqp.AmqpAdapter;
-import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.CloudToDevice;
 import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
 import io.github.iothubkit.fakehub.eventhub.EventHubEndpoint;
 import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.http.RegistryHttpAdapter;
-import io.github.iothubkit.fakehub.http.WebSocketTransport;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.method.DirectMethods;
 import io.github.iothubkit.fakehub.mqtt.MqttAdapter;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.Drop;
 import io.github.iothubkit.fakehub.telemetry.Telemetry;
 import io.github.iothubkit.fakehub.tls.HubCertificates;
 import io.github.iothubkit.fakehub.tls.HubTrust;
 import io.github.iothubkit.fakehub.twin.Twins;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,21 +50,11 @@ public final class FakeIotHub implements AutoCloseable {
 
     private final Builder settings;
     private final HubClock clock;
-    private final DeviceRegistry registry;
-    private final HubAuthenticator authenticator;
-    private final FeedbackJournal feedback;
-    private final CloudToDevice cloudToDevice;
-    private final Telemetry telemetry;
-    private final EventHubEndpoint eventHub;
-    private final Twins twins;
-    private final DirectMethods methods;
-    private final Faults faults = new Faults();
-    private final HubTrust trust;
+    /** The hub's owners (registry, C2D, telemetry, sessions, faults, ...); this class is their facade. */
     private final HubContext context;
     private final List<Adapter> adapters = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Runnable expiry;
-    private final MqttAdapter mqtt;
     private int mqttsPort;
     private int amqpsPort;
     private int httpsPort = -1;
@@ -76,31 +63,12 @@ public final class FakeIotHub implements AutoCloseable {
     private FakeIotHub(Builder settings) {
         this.settings = settings;
         this.clock = settings.clock;
-        this.registry = new DeviceRegistry(settings.host);
-        this.authenticator = new HubAuthenticator(settings.host, registry);
-        this.feedback = new FeedbackJournal(clock, settings.retention);
-        this.cloudToDevice = new CloudToDevice(registry, clock,
-                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), feedback, settings.retention);
-        this.telemetry = new Telemetry(clock, settings.retention);
-        this.eventHub = new EventHubEndpoint(EVENT_HUB_ENTITY, settings.eventHubPartitions, clock, registry,
-                settings.retention);
-        telemetry.onAccepted(eventHub::enqueue);
-        this.mqtt = new MqttAdapter(faults);
-        this.twins = new Twins(registry, clock, this::isConnected);
-        this.methods = new DirectMethods(registry, clock);
-        HubCertificates certificates = HubCertificates.generate(settings.host);
-        this.trust = certificates.trust();
-        this.context = new HubContext(settings.host, registry, cloudToDevice, feedback, telemetry, clock, authenticator,
-                certificates, settings.feedbackBatchWindow, 64, twins, methods, eventHub);
-        registry.onDelete(d -> cloudToDevice.deviceDeleted(d.deviceId()));
-        registry.onDelete(d -> twins.deviceDeleted(d.deviceId()));
-        registry.onDelete(d -> methods.deviceDeleted(d.deviceId()));
-        cloudToDevice.beforeSend(faults::checkSend);
-        faults.bindDisconnect(this::disconnect);
-        this.expiry = () -> {
-            cloudToDevice.expireDue();
-            methods.expireDue();
-        };
+        this.context = HubContext.create(settings.host, clock,
+                CloudToDevice.Limits.IOT_HUB.withMaxInFlight(settings.maxInFlight), settings.retention,
+                HubCertificates.generate(settings.host), settings.feedbackBatchWindow, EVENT_HUB_ENTITY,
+                settings.eventHubPartitions);
+        HubInternals.register(this, context);
+        this.expiry = context::expireDue;
         clock.onChange(expiry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-iot-hub-timer-" + settings.host);
@@ -115,6 +83,7 @@ public final class FakeIotHub implements AutoCloseable {
     }
 
     private FakeIotHub startAdapters(CompletableFuture<Void> vertx) {
+        MqttAdapter mqtt = new MqttAdapter();
         AmqpAdapter amqp = new AmqpAdapter();
         adapters.add(mqtt);
         adapters.add(amqp); // before either starts: close() stops them in reverse, however far each got
@@ -135,13 +104,7 @@ public final class FakeIotHub implements AutoCloseable {
         if (settings.httpsPort < 0) {
             return;
         }
-        // MQTT and AMQP over WebSockets share 443 with REST, bridged into the hub's own TLS listeners
-        RegistryHttpAdapter https = new RegistryHttpAdapter(this::isConnected)
-                .webSocket("mqtt", WebSocketTransport.relayTo(settings.host, mqttsPort, trust))
-                .webSocket("AMQPWSB10", WebSocketTransport.relayTo(settings.host, amqpsPort, trust))
-                // the Event Hubs clients' AMQP over WebSockets, for the built-in endpoint
-                .webSocket("/$servicebus/websocket", "AMQPWSB10",
-                        WebSocketTransport.relayTo(settings.host, amqpsPort, trust));
+        RegistryHttpAdapter https = Listeners.frontDoor(context, mqttsPort, amqpsPort);
         adapters.add(https);
         try {
             httpsPort = startAdapter(https, settings.httpsPort, "HTTPS registry");
@@ -157,18 +120,7 @@ public final class FakeIotHub implements AutoCloseable {
     }
 
     private int startAdapter(Adapter adapter, int port, String protocol) {
-        try {
-            return adapter.start(context, port);
-        } catch (BindException e) {
-            throw new FakeIotHubException(protocol + " port " + port + " is in use on " + settings.host
-                    + " (the Azure SDKs cannot use another port): stop what holds it, or use another loopback"
-                    + " address such as builder().host(\"127.0.0.2\")", e);
-        } catch (FakeIotHubException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new FakeIotHubException("could not start the hub's " + protocol + " listener on " + settings.host
-                    + ":" + port + ": " + e.getMessage(), e);
-        }
+        return Listeners.start(adapter, context, port, protocol);
     }
 
     /** The address the hub listens on; also the {@code HostName} in its connection strings. */
@@ -191,33 +143,33 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** The connection string of the {@code iothubowner} policy, for the service SDK. */
     public String serviceConnectionString() {
-        return authenticator.serviceConnectionString("iothubowner");
+        return context.authenticator().serviceConnectionString("iothubowner");
     }
 
     /** The connection string of another policy: {@code service}, {@code registryReadWrite}, ... */
     public String serviceConnectionString(String policyName) {
-        return authenticator.serviceConnectionString(policyName);
+        return context.authenticator().serviceConnectionString(policyName);
     }
 
     public DeviceRegistry devices() {
-        return registry;
+        return context.registry();
     }
 
     public CloudToDevice cloudToDevice() {
-        return cloudToDevice;
+        return context.cloudToDevice();
     }
 
     public FeedbackJournal feedback() {
-        return feedback;
+        return context.feedback();
     }
 
     public Telemetry telemetry() {
-        return telemetry;
+        return context.telemetry();
     }
 
     /** The built-in Event Hubs-compatible endpoint: partitions, consumer groups, the events they hold. */
     public EventHubEndpoint eventHub() {
-        return eventHub;
+        return context.eventHub();
     }
 
     /**
@@ -227,21 +179,21 @@ public final class FakeIotHub implements AutoCloseable {
     public String eventHubsConnectionString() {
         String port = amqpsPort == 5671 ? "" : ":" + amqpsPort;
         return "Endpoint=sb://" + settings.host + port + "/;SharedAccessKeyName=iothubowner;SharedAccessKey="
-                + authenticator.policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
+                + context.authenticator().policy("iothubowner").orElseThrow().primaryKey() + ";EntityPath=" + EVENT_HUB_ENTITY;
     }
 
     /** Device twins: read one, patch desired properties as the service would, await reported properties. */
     public Twins twins() {
-        return twins;
+        return context.twins();
     }
 
     /** Direct methods: invoke one as the service would, simulate a device's answers, see what was invoked. */
     public DirectMethods methods() {
-        return methods;
+        return context.methods();
     }
 
     public HubTrust trust() {
-        return trust;
+        return context.certificates().trust();
     }
 
     public HubClock clock() {
@@ -250,12 +202,12 @@ public final class FakeIotHub implements AutoCloseable {
 
     /** Fault controls: refuse connects, withhold acks, delay delivery, fail sends, drop connections. */
     public Faults faults() {
-        return faults;
+        return context.faultRules().faults();
     }
 
-    /** Closes the device's MQTT connection now, as a network drop would; queued messages stay queued. */
+    /** Closes the device's connection now (any transport), as a network drop would; queued messages stay queued. */
     public boolean disconnect(String deviceId) {
-        return mqtt.disconnect(deviceId);
+        return context.sessions().drop(deviceId, Drop.CLEAN, "closed by the hub");
     }
 
     /**
@@ -267,21 +219,21 @@ public final class FakeIotHub implements AutoCloseable {
      * (AMQP) connections stay open; a feedback batch they hold unsettled may come back after a reset.
      */
     public void reset() {
-        faults.clear();
-        mqtt.disconnectAll(Duration.ofSeconds(5));
-        registry.clear();
-        cloudToDevice.reset();
-        feedback.reset();
-        telemetry.reset();
-        eventHub.reset();
-        twins.reset();
-        methods.reset();
+        faults().clear();
+        context.sessions().dropAll(Duration.ofSeconds(5), "closed by the hub's reset");
+        devices().clear();
+        cloudToDevice().reset();
+        feedback().reset();
+        telemetry().reset();
+        eventHub().reset();
+        twins().reset();
+        methods().reset();
         clock.reset();
     }
 
-    /** Whether the device has a live MQTT connection. */
+    /** Whether the device has a live connection (any transport). */
     public boolean isConnected(String deviceId) {
-        return mqtt.isConnected(deviceId);
+        return context.sessions().isConnected(deviceId);
     }
 
     /** Stops every listener and closes every connection; fast (no 2-second broker grace period). */
@@ -421,7 +373,7 @@ public final class FakeIotHub implements AutoCloseable {
             if (autoHost) {
                 return LoopbackHosts.start(this, this::startOn);
             }
-            checkHost();
+            LoopbackHosts.check(host, allowNonLoopback);
             CompletableFuture<Void> vertx = StartLanes.prepareVertx();
             return new FakeIotHub(copy()).startAdapters(vertx);
         }
@@ -440,22 +392,6 @@ public final class FakeIotHub implements AutoCloseable {
         int[] ports() {
             return httpsPort > 0 && httpsRequired ? new int[] {mqttPort, amqpPort, httpsPort}
                     : new int[] {mqttPort, amqpPort};
-        }
-
-        private void checkHost() {
-            InetAddress address;
-            try {
-                address = InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw new FakeIotHubException("cannot resolve host '" + host + "': use a loopback address such as 127.0.0.1");
-            }
-            if (!address.isLoopbackAddress()) {
-                if (!allowNonLoopback) {
-                    throw new FakeIotHubException("host '" + host + "' is not a loopback address: the hub would be"
-                            + " reachable from the network. Use 127.0.0.N, or call allowNonLoopback(true) if you mean it");
-                }
-                LOG.warn("Fake IoT Hub binds {}, which is not loopback: anyone on the network can reach it", host);
-            }
         }
 
         private Builder copy() {

@@ -5,8 +5,11 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds a loopback address whose hub ports are free, for {@link FakeIotHub.Builder#autoHost()}. The
@@ -15,6 +18,7 @@ import java.util.function.Function;
  */
 final class LoopbackHosts {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FakeIotHub.class);
     static final int FIRST = 1;
     static final int LAST = 254;
     private static final int COUNT = LAST - FIRST + 1;
@@ -22,6 +26,23 @@ final class LoopbackHosts {
     private static final AtomicInteger CURSOR = new AtomicInteger((int) (ProcessHandle.current().pid() * 37 % COUNT));
 
     private LoopbackHosts() {
+    }
+
+    /** Refuses a host that cannot be resolved, or that is not loopback unless {@code allowNonLoopback}. */
+    static void check(String host, boolean allowNonLoopback) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new FakeIotHubException("cannot resolve host '" + host + "': use a loopback address such as 127.0.0.1");
+        }
+        if (!address.isLoopbackAddress()) {
+            if (!allowNonLoopback) {
+                throw new FakeIotHubException("host '" + host + "' is not a loopback address: the hub would be"
+                        + " reachable from the network. Use 127.0.0.N, or call allowNonLoopback(true) if you mean it");
+            }
+            LOG.warn("Fake IoT Hub binds {}, which is not loopback: anyone on the network can reach it", host);
+        }
     }
 
     static String address(int n) {

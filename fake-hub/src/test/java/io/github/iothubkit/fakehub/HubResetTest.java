@@ -13,6 +13,8 @@ import io.github.iothubkit.fakehub.fault.ConnectRefusal;
 import io.github.iothubkit.fakehub.fault.Fault;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
+import io.github.iothubkit.fakehub.internal.HubInternals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,10 +59,10 @@ class HubResetTest {
         hub.cloudToDevice().send("dev1", C2dMessage.of("y").messageId("m2").ack(AckMode.FULL)
                 .expiryTime(START.plusSeconds(10)));
         hub.clock().advance(Duration.ofMinutes(1)); // m2 expires: negative feedback in journal and outbox
-        hub.telemetry().record(new TelemetryMessage("dev1", "t", new byte[0], Map.of(), Map.of(), hub.clock().now()));
+        Recorded.record(hub.telemetry(), new TelemetryMessage("dev1", "t", new byte[0], Map.of(), Map.of(), hub.clock().now()));
         hub.faults().inject("dev1", Fault.refuseConnect(ConnectRefusal.SERVER_UNAVAILABLE));
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.isConnected("dev1")); // attached just after CONNACK
-        assertThat(hub.feedback().pending()).isEqualTo(1);
+        assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isEqualTo(1);
         int mqttPort = hub.mqttsPort();
         int amqpPort = hub.amqpsPort();
 
@@ -72,7 +74,7 @@ class HubResetTest {
         assertThat(hub.cloudToDevice().queued("dev1")).isEmpty();
         assertThat(hub.telemetry().messages()).isEmpty();
         assertThat(hub.feedback().records()).isEmpty();
-        assertThat(hub.feedback().pending()).isZero();
+        assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isZero();
         assertThat(hub.faults().describe()).isEmpty();
         assertThat(hub.clock().now()).isEqualTo(START);
         assertThat(hub.mqttsPort()).isEqualTo(mqttPort);

@@ -36,7 +36,7 @@ class ServiceAppHubTest {
     final FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host(HOST).manualClock().build();
 
     private ServiceApp.Config config(String deviceId) {
-        return ServiceApp.Config.of(hub.serviceConnectionString(), deviceId).withSslContext(hub.trust().sslContext())
+        return ServiceApp.Config.of(hub.hub().serviceConnectionString(), deviceId).withSslContext(hub.hub().trust().sslContext())
                 .withOutput(new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
@@ -46,7 +46,7 @@ class ServiceAppHubTest {
 
     @Test
     void sendsTheTutorialsTwoMessages() {
-        hub.devices().create("myDevice");
+        hub.hub().devices().create("myDevice");
 
         ServiceApp.Result result = new ServiceApp(config("myDevice").withRandom(() -> 0.5)).run();
 
@@ -54,7 +54,7 @@ class ServiceAppHubTest {
         assertThat(result.feedback()).isEmpty();
         assertThat(output().lines()).containsExactly("Sending message: 0", "Sending message: 1");
         for (int i = 0; i < 2; i++) {
-            C2dRecord record = hub.cloudToDevice().find("message_" + i).orElseThrow();
+            C2dRecord record = hub.hub().cloudToDevice().find("message_" + i).orElseThrow();
             assertThat(record.deviceId()).isEqualTo("myDevice");
             C2dMessage message = record.message();
             assertThat(message.correlationId()).isEqualTo("correlation_" + i);
@@ -66,13 +66,13 @@ class ServiceAppHubTest {
 
     @Test
     void waitsForAndReportsDeliveryFeedback() throws Exception {
-        hub.devices().create("offline");
+        hub.hub().devices().create("offline");
         ServiceApp app = new ServiceApp(config("offline").withMessageCount(1).withFeedbackTimeout(WAIT));
 
         CompletableFuture<ServiceApp.Result> run = CompletableFuture.supplyAsync(app::run);
-        await().atMost(WAIT).until(() -> hub.cloudToDevice().find("message_0").isPresent());
+        await().atMost(WAIT).until(() -> hub.hub().cloudToDevice().find("message_0").isPresent());
         // Nobody receives it: past its 1-hour time to live the hub reports it Expired.
-        hub.clock().advance(Duration.ofHours(2));
+        hub.hub().clock().advance(Duration.ofHours(2));
         ServiceApp.Result result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(result.missingFeedback()).isEmpty();
@@ -98,9 +98,9 @@ class ServiceAppHubTest {
     void commandLineReportsAnUnknownDeviceInOneLine(@TempDir Path dir) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
-        env.put(ServiceApp.CONNECTION_STRING_VARIABLE, hub.serviceConnectionString());
+        env.put(ServiceApp.CONNECTION_STRING_VARIABLE, hub.hub().serviceConnectionString());
         env.put(ServiceApp.DEVICE_ID_VARIABLE, "ghost");
-        env.put(ServiceApp.TRUSTED_CA_VARIABLE, hub.trust().writeCaPem(dir.resolve("ca.pem")).toString());
+        env.put(ServiceApp.TRUSTED_CA_VARIABLE, hub.hub().trust().writeCaPem(dir.resolve("ca.pem")).toString());
 
         int code = ServiceAppMain.run(env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -112,9 +112,9 @@ class ServiceAppHubTest {
 
     @Test
     void fullQueueIsReported() {
-        hub.devices().create("busy");
+        hub.hub().devices().create("busy");
         for (int i = 0; i < 49; i++) {
-            hub.cloudToDevice().send("busy", C2dMessage.of("filler").messageId("filler-" + i));
+            hub.hub().cloudToDevice().send("busy", C2dMessage.of("filler").messageId("filler-" + i));
         }
 
         assertThatThrownBy(() -> new ServiceApp(config("busy")).run())
@@ -128,10 +128,10 @@ class ServiceAppHubTest {
 
     @Test
     void wrongKeyIsUnauthorized() {
-        hub.devices().create("dev");
+        hub.hub().devices().create("dev");
         String badKey = "HostName=" + HOST + ";SharedAccessKeyName=iothubowner;SharedAccessKey="
                 + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        ServiceApp.Config config = new ServiceApp.Config(badKey, "dev", hub.trust().sslContext(), 2, null,
+        ServiceApp.Config config = new ServiceApp.Config(badKey, "dev", hub.hub().trust().sslContext(), 2, null,
                 new PrintStream(out, true, StandardCharsets.UTF_8), () -> 0.5);
 
         assertThatThrownBy(() -> new ServiceApp(config).run()).isInstanceOfSatisfying(ServiceAppException.class,
@@ -140,8 +140,8 @@ class ServiceAppHubTest {
 
     @Test
     void untrustedHubCertificateIsATlsError() {
-        hub.devices().create("dev");
-        ServiceApp.Config config = ServiceApp.Config.of(hub.serviceConnectionString(), "dev")
+        hub.hub().devices().create("dev");
+        ServiceApp.Config config = ServiceApp.Config.of(hub.hub().serviceConnectionString(), "dev")
                 .withOutput(new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> new ServiceApp(config).run()).isInstanceOfSatisfying(ServiceAppException.class,
@@ -153,12 +153,12 @@ class ServiceAppHubTest {
 
     @Test
     void commandLineReportsMissingFeedback(@TempDir Path dir) {
-        hub.devices().create("silent");
+        hub.hub().devices().create("silent");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
-        env.put(ServiceApp.CONNECTION_STRING_VARIABLE, hub.serviceConnectionString());
+        env.put(ServiceApp.CONNECTION_STRING_VARIABLE, hub.hub().serviceConnectionString());
         env.put(ServiceApp.DEVICE_ID_VARIABLE, "silent");
-        env.put(ServiceApp.TRUSTED_CA_VARIABLE, hub.trust().writeCaPem(dir.resolve("ca.pem")).toString());
+        env.put(ServiceApp.TRUSTED_CA_VARIABLE, hub.hub().trust().writeCaPem(dir.resolve("ca.pem")).toString());
         env.put(ServiceApp.MESSAGE_COUNT_VARIABLE, "1");
         env.put(ServiceApp.FEEDBACK_TIMEOUT_VARIABLE, "1");
 

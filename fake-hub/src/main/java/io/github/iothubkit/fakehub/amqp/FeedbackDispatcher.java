@@ -1,6 +1,6 @@
 package io.github.iothubkit.fakehub.amqp;
 
-import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
+import io.github.iothubkit.fakehub.c2d.FeedbackOutbox;
 import io.github.iothubkit.fakehub.c2d.FeedbackRecord;
 import io.github.iothubkit.fakehub.internal.HubContext;
 import io.vertx.core.Context;
@@ -41,7 +41,7 @@ final class FeedbackDispatcher {
 
     private final Vertx vertx;
     private final HubContext hub;
-    private final FeedbackJournal journal;
+    private final FeedbackOutbox journal;
     private final long windowMillis;
     private final int batchSize;
     private final Binary userId;
@@ -55,7 +55,7 @@ final class FeedbackDispatcher {
     FeedbackDispatcher(Vertx vertx, HubContext hub) {
         this.vertx = vertx;
         this.hub = hub;
-        this.journal = hub.feedback();
+        this.journal = hub.feedbackOutbox();
         this.windowMillis = Math.max(1, hub.feedbackBatchWindow().toMillis());
         this.batchSize = Math.max(1, hub.feedbackBatchSize());
         String host = hub.host();

@@ -1,5 +1,6 @@
 package io.github.iothubkit.fakehub.c2d;
 
+import io.github.iothubkit.fakehub.session.DeviceLink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,8 @@ final class C2dEntry {
     boolean lockedWhenDue;
     /** When it reached a final outcome (COMPLETED, EXPIRED, PURGED); null while it is live. */
     Instant finished;
+    /** The session an in-flight message was pushed to; null while queued. */
+    DeviceLink heldBy;
 
     C2dEntry(long sequence, DeviceQueue queue, C2dMessage message, String generationId, Instant enqueued,
             Instant expiry) {

@@ -5,6 +5,9 @@ import io.github.iothubkit.fakehub.internal.Monitors;
 import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +19,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -24,8 +27,10 @@ import java.util.function.Predicate;
  * ({@link DeviceQueue} owns the transitions), delivery to a connected and subscribed device, completion,
  * expiry, purge, an outcome per message and the feedback records each ack mode asks for, and a history
  * bounded by a {@link Retention} ({@link C2dHistory}). Front doors (the in-process API, AMQP) call
- * {@link #send}; transports (MQTT) call {@link #attach}, {@link #subscribed}, {@link #unsubscribed},
- * {@link #complete} and {@link #detach}. Every public method is thread-safe.
+ * {@link #send}. Which session a message goes to is {@link DeviceSessions}' business: a queue pushes to the
+ * device's current session while it subscribes to C2D, and takes back what a session held unacknowledged
+ * when that session ends or unsubscribes. Transports report acks, and the hub its timer and deletes,
+ * through {@link CloudToDeviceSpi}. Every public method is thread-safe.
  */
 public final class CloudToDevice {
 
@@ -50,9 +55,10 @@ public final class CloudToDevice {
     private final NavigableSet<C2dEntry> byExpiry = new TreeSet<>(C2dEntry.BY_EXPIRY);
     /** Signalled on every outcome change, for the awaiting methods. */
     private final Object changed = new Object();
-    /** Runs first in every send; the hub's fault controls throw from here. */
-    private volatile BiConsumer<String, C2dMessage> sendCheck = (deviceId, message) -> { };
+    /** Asked first in every send, and for every delivery's delay: the hub's fault controls. */
+    private final C2dPolicy policy;
 
+    /** A queue of its own, with no fault controls and its own sessions (unit tests). */
     public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback) {
         this(registry, clock, limits, feedback, Retention.DEFAULT);
     }
@@ -60,12 +66,24 @@ public final class CloudToDevice {
     /** @param retention how many finished messages (and for how long) the history keeps */
     public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback,
             Retention retention) {
+        this(registry, clock, limits, feedback, retention, new DeviceSessions(), C2dPolicy.NONE);
+    }
+
+    /**
+     * @param sessions where the queues learn which session to push to
+     * @param policy   the fault controls' say on sends and deliveries
+     */
+    public CloudToDevice(DeviceRegistry registry, HubClock clock, Limits limits, FeedbackJournal feedback,
+            Retention retention, DeviceSessions sessions, C2dPolicy policy) {
         this.registry = registry;
         this.clock = clock;
         this.limits = limits;
         this.feedback = feedback;
+        this.policy = policy;
         this.history = new C2dHistory(clock, retention);
-        this.shared = new DeviceQueue.Shared(clock, limits, feedback, new AtomicLong(), this::accepted, this::finished);
+        this.shared = new DeviceQueue.Shared(clock, limits, feedback, new AtomicLong(), this::accepted, this::finished,
+                sessions, policy);
+        sessions.listen(new SessionEvents());
     }
 
     /**
@@ -77,7 +95,7 @@ public final class CloudToDevice {
      * @throws QueueFullException        if the device already has 50 messages queued
      */
     public C2dRecord send(String deviceId, C2dMessage message) {
-        sendCheck.accept(deviceId, message);
+        policy.checkSend(deviceId, message);
         DeviceIdentity device = registry.find(deviceId).orElseThrow(() -> new DeviceNotFoundException(deviceId,
                 "ErrorCode:DeviceNotFound;Device '" + deviceId + "' is not registered"));
         if (!device.isEnabled()) {
@@ -124,11 +142,6 @@ public final class CloudToDevice {
         }
     }
 
-    /** Hub SPI: {@code check} runs first in every send and may refuse it by throwing a {@link C2dSendException}. */
-    public void beforeSend(BiConsumer<String, C2dMessage> check) {
-        this.sendCheck = java.util.Objects.requireNonNull(check, "check");
-    }
-
     /** The latest message sent with this id, unless retention dropped it from the history. */
     public Optional<C2dRecord> find(String messageId) {
         C2dEntry e = history.latest(messageId);
@@ -173,71 +186,53 @@ public final class CloudToDevice {
         return purged;
     }
 
-    // ---- transport SPI: the device's current link ----------------------------------------------
+    // ---- what sessions tell the queues ------------------------------------------------------------
 
-    /** A device connected; {@code subscribed} if its session already holds the C2D subscription. */
-    public void attach(String deviceId, DeviceLink link, boolean subscribed) {
-        DeviceQueue q = queue(deviceId);
-        synchronized (q) {
-            q.requeueInFlight();
-            q.link = link;
-            q.subscribed = subscribed;
-            q.pump();
-        }
-        signal();
-    }
-
-    /** The device's connection subscribed to its C2D topic: delivery may start. */
-    public void subscribed(String deviceId, DeviceLink link) {
-        DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
-        }
-        synchronized (q) {
-            if (q.link == link) {
-                q.subscribed = true;
+    /** The queues' side of {@link DeviceSessions}: push to the current session, take back what one held. */
+    private final class SessionEvents implements DeviceSessions.Listener {
+        @Override
+        public void opened(DeviceLink link) {
+            // What an older session held comes back first; delivery goes on if the new one is subscribed.
+            withQueue(link.deviceId(), q -> {
+                q.requeueInFlight(e -> e.heldBy != link);
                 q.pump();
+            });
+        }
+
+        @Override
+        public void subscribed(DeviceLink link, Feature feature) {
+            if (feature == Feature.C2D) {
+                withQueue(link.deviceId(), DeviceQueue::pump);
             }
         }
-        signal();
-    }
 
-    /**
-     * The device's connection unsubscribed from its C2D topic: delivery stops and what it held
-     * unacknowledged goes back to the head of the queue. Ignored unless {@code link} is the device's
-     * current connection, so a late UNSUBSCRIBE of a connection that was taken over changes nothing.
-     */
-    public void unsubscribed(String deviceId, DeviceLink link) {
-        release(deviceId, link, false);
-    }
-
-    /** The connection closed: the same as {@link #unsubscribed}, and the device has no connection now. */
-    public void detach(String deviceId, DeviceLink link) {
-        release(deviceId, link, true);
-    }
-
-    private void release(String deviceId, DeviceLink link, boolean closed) {
-        DeviceQueue q = queues.get(deviceId);
-        if (q == null) {
-            return;
-        }
-        synchronized (q) {
-            if (q.link != link) {
-                return;
-            }
-            q.requeueInFlight();
-            q.subscribed = false;
-            if (closed) {
-                q.link = null;
+        @Override
+        public void unsubscribed(DeviceLink link, Feature feature) {
+            if (feature == Feature.C2D) {
+                withQueue(link.deviceId(), q -> q.requeueInFlight(e -> e.heldBy == link));
             }
         }
-        signal();
+
+        @Override
+        public void closed(DeviceLink link) {
+            withQueue(link.deviceId(), q -> q.requeueInFlight(e -> e.heldBy == link));
+        }
+
+        private void withQueue(String deviceId, Consumer<DeviceQueue> action) {
+            DeviceQueue q = queues.get(deviceId);
+            if (q != null) {
+                synchronized (q) {
+                    action.accept(q);
+                }
+                signal();
+            }
+        }
     }
 
-    // ---- transport and hub SPI ------------------------------------------------------------------
+    // ---- hub SPI, through CloudToDeviceSpi -------------------------------------------------------
 
     /** The device acknowledged a message (from this or an earlier connection of it). */
-    public void complete(String deviceId, long sequence) {
+    void complete(String deviceId, long sequence) {
         DeviceQueue q = queues.get(deviceId);
         if (q != null && q.complete(sequence)) {
             signal();
@@ -245,7 +240,7 @@ public final class CloudToDevice {
     }
 
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
-    public void expireDue() {
+    void expireDue() {
         Instant now = clock.now();
         List<C2dEntry> due = new ArrayList<>();
         synchronized (byExpiry) {
@@ -262,13 +257,10 @@ public final class CloudToDevice {
     }
 
     /** A device was deleted: its messages and pending feedback are dropped without feedback. */
-    public void deviceDeleted(String deviceId) {
+    void deviceDeleted(String deviceId) {
         DeviceQueue q = queues.remove(deviceId);
         if (q != null) {
-            synchronized (q) {
-                q.removeAll(C2dOutcome.PURGED, null);
-                q.link = null;
-            }
+            q.removeAll(C2dOutcome.PURGED, null);
         }
         feedback.dropDevice(deviceId);
         signal();

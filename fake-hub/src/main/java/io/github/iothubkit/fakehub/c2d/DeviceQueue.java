@@ -1,6 +1,10 @@
 package io.github.iothubkit.fakehub.c2d;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,29 +14,29 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One device's C2D queue, the owner of its messages' transitions: ENQUEUED, DELIVERED (at most
- * {@code maxInFlight} at a time, to a connected and subscribed link), back to ENQUEUED when the link
- * goes, and a final COMPLETED, EXPIRED or PURGED with the feedback its ack mode asks for. Every method
- * runs under the queue's lock; the lock is also what orders deliveries on the link.
+ * {@code maxInFlight} at a time, to the device's current session while it subscribes to C2D, as
+ * {@link DeviceSessions} knows it), back to ENQUEUED when the session that held it goes, and a final
+ * COMPLETED, EXPIRED or PURGED with the feedback its ack mode asks for. Every method runs under the
+ * queue's lock; the lock is also what orders deliveries on the session.
  */
 final class DeviceQueue {
 
     /** What the queues of one hub share. {@code finished} runs (under the queue's lock) on every final outcome. */
     record Shared(HubClock clock, CloudToDevice.Limits limits, FeedbackJournal feedback, AtomicLong sequences,
-            Consumer<C2dEntry> accepted, Consumer<C2dEntry> finished) {
+            Consumer<C2dEntry> accepted, Consumer<C2dEntry> finished, DeviceSessions sessions, C2dPolicy policy) {
     }
 
     final String deviceId;
     private final Shared shared;
     private final Deque<C2dEntry> pending = new ArrayDeque<>();
     private final Map<Long, C2dEntry> inFlight = new LinkedHashMap<>();
-    /** The device's current connection, if any; written by {@link CloudToDevice}'s attach/detach. */
-    DeviceLink link;
-    boolean subscribed;
 
     DeviceQueue(String deviceId, Shared shared) {
         this.deviceId = deviceId;
@@ -62,11 +66,13 @@ final class DeviceQueue {
         return e;
     }
 
-    /** Delivers from the head while the link has room; a message found expired on the way expires. */
+    /** Delivers from the head while the session has room; a message found expired on the way expires. */
     synchronized void pump() {
-        if (link == null || !subscribed) {
+        DeviceLink link = shared.sessions().subscribedLink(deviceId, Feature.C2D);
+        if (link == null) {
             return;
         }
+        Duration delay = shared.policy().deliveryDelay(deviceId);
         Instant now = shared.clock().now();
         while (inFlight.size() < shared.limits().maxInFlight() && !pending.isEmpty()) {
             C2dEntry e = pending.pollFirst();
@@ -78,17 +84,28 @@ final class DeviceQueue {
             inFlight.put(e.sequence, e);
             e.outcomes.add(C2dOutcome.DELIVERED);
             e.deliveries++;
-            link.deliver(new Delivery(e.sequence, e.message, e.deliveries > 1));
+            e.heldBy = link;
+            link.deliver(new Delivery(e.sequence, e.message, e.deliveries > 1, delay));
         }
     }
 
-    /** The link went or stopped listening: what it held goes back to the head, in order (expired ones expire). */
-    synchronized void requeueInFlight() {
-        List<C2dEntry> held = new ArrayList<>(inFlight.values());
-        inFlight.clear();
+    /**
+     * The in-flight messages {@code which} picks (those of a session that went or stopped listening) go back
+     * to the head, in order; expired ones expire.
+     */
+    synchronized void requeueInFlight(Predicate<C2dEntry> which) {
+        List<C2dEntry> held = new ArrayList<>();
+        for (Iterator<C2dEntry> it = inFlight.values().iterator(); it.hasNext(); ) {
+            C2dEntry e = it.next();
+            if (which.test(e)) {
+                held.add(e);
+                it.remove();
+            }
+        }
         Instant now = shared.clock().now();
         for (int i = held.size() - 1; i >= 0; i--) {
             C2dEntry e = held.get(i);
+            e.heldBy = null;
             pending.addFirst(e);
             e.outcomes.add(C2dOutcome.ENQUEUED);
             if (e.lockedWhenDue || !e.expiry.isAfter(now)) {
@@ -157,10 +174,12 @@ final class DeviceQueue {
                 e.deliveries);
     }
 
-    synchronized String connectionState() {
-        return link == null ? "the device is not connected"
-                : subscribed ? "the device is connected and subscribed"
-                : "the device is connected but has not subscribed to its C2D topic";
+    String connectionState() {
+        Optional<DeviceLink> link = shared.sessions().current(deviceId);
+        return link.isEmpty() ? "the device is not connected"
+                : shared.sessions().isSubscribed(deviceId, Feature.C2D)
+                ? "the device is connected and subscribed (" + link.get().transport() + ")"
+                : "the device is connected but has not subscribed to its C2D topic (" + link.get().transport() + ")";
     }
 
     private int depth() {

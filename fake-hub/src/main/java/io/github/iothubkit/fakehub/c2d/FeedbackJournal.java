@@ -88,8 +88,8 @@ public final class FeedbackJournal {
         listeners.forEach(Runnable::run);
     }
 
-    /** Adapter SPI: runs {@code listener} whenever a record enters the outbox. */
-    public void onAvailable(Runnable listener) {
+    /** See {@link FeedbackOutbox}. */
+    void onAvailable(Runnable listener) {
         listeners.add(listener);
     }
 
@@ -104,8 +104,8 @@ public final class FeedbackJournal {
         }
     }
 
-    /** Adapter SPI: takes up to {@code max} records from the outbox, oldest first, skipping stale ones. */
-    public synchronized List<FeedbackRecord> take(int max) {
+    /** See {@link FeedbackOutbox}. */
+    synchronized List<FeedbackRecord> take(int max) {
         Instant oldest = clock.now().minus(FEEDBACK_TTL);
         List<FeedbackRecord> batch = new ArrayList<>(Math.min(max, outbox.size()));
         while (batch.size() < max && !outbox.isEmpty()) {
@@ -117,8 +117,8 @@ public final class FeedbackJournal {
         return batch;
     }
 
-    /** Adapter SPI: returns a batch that a receiver released, to be sent again first. */
-    public void putBack(List<FeedbackRecord> batch) {
+    /** See {@link FeedbackOutbox}. */
+    void putBack(List<FeedbackRecord> batch) {
         synchronized (this) {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 outbox.addFirst(batch.get(i));
@@ -127,8 +127,8 @@ public final class FeedbackJournal {
         listeners.forEach(Runnable::run);
     }
 
-    /** Adapter SPI: how many records wait in the outbox. */
-    public synchronized int pending() {
+    /** See {@link FeedbackOutbox}. */
+    synchronized int pending() {
         return outbox.size();
     }
 

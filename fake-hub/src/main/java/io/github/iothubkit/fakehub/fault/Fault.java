@@ -16,13 +16,16 @@ import java.util.Objects;
  */
 public sealed interface Fault permits Fault.RefuseConnect, Fault.WithholdAcks, Fault.DelayDelivery, Fault.FailSend {
 
-    /** The device's next MQTT CONNECT (or next {@code times(n)}) is answered with this CONNACK code. */
+    /**
+     * The device's next connect (or next {@code times(n)}) is refused for this reason, on any transport
+     * (MQTT answers the CONNACK code of the same name).
+     */
     static RefuseConnect refuseConnect(ConnectRefusal refusal) {
         return new RefuseConnect(refusal, 1);
     }
 
     /**
-     * The hub ignores the device's PUBACKs until {@link Faults#releaseAcks}: its messages stay
+     * The hub ignores the device's acks (MQTT PUBACKs) until {@link Faults#releaseAcks}: its messages stay
      * DELIVERED and its in-flight window fills up. Released acks are applied if the connection that
      * sent them is still open; acks of a connection that closed meanwhile are lost, so those messages
      * are delivered again, as after a PUBACK lost on the network.

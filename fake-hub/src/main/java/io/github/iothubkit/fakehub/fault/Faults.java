@@ -16,8 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * The hub's fault controls ({@code hub.faults()}): inject {@link Fault} values per device or for every
- * device, drop connections, and clear it all. Thread-safe. The methods marked "adapter SPI" are for the
- * hub's own protocol adapters.
+ * device, drop connections, and clear it all. Thread-safe. What the faults do to a device's traffic is
+ * decided by {@link FaultRules}, which every transport asks.
  */
 public final class Faults {
 
@@ -26,8 +26,7 @@ public final class Faults {
     private final List<Consumer<String>> releaseListeners = new CopyOnWriteArrayList<>();
     private volatile Predicate<String> disconnect = id -> false;
 
-    /** Hub SPI: the hub creates one per instance. */
-    public Faults() {
+    Faults() {
     }
 
     /**
@@ -80,7 +79,7 @@ public final class Faults {
         }
     }
 
-    /** Closes the device's MQTT connection now, as a network drop would; false if it had none. */
+    /** Closes the device's connection now (any transport), as a network drop would; false if it had none. */
     public boolean dropConnection(String deviceId) {
         return disconnect.test(deviceId);
     }
@@ -116,28 +115,28 @@ public final class Faults {
         return lines;
     }
 
-    // ---- adapter SPI ----------------------------------------------------------------------------
+    // ---- for FaultRules ---------------------------------------------------------------------------
 
-    /** Adapter SPI: consumes one injected refusal for this device's connect, if any. */
-    public synchronized Optional<ConnectRefusal> takeConnectRefusal(String deviceId) {
+    /** Consumes one injected refusal for this device's connect, if any. */
+    synchronized Optional<ConnectRefusal> takeConnectRefusal(String deviceId) {
         DeviceFaults f = deviceId == null ? null : byDevice.get(deviceId);
         return f == null ? Optional.empty() : take(f.refusals);
     }
 
-    /** Adapter SPI: whether the device's PUBACKs are to be held back. */
-    public synchronized boolean withholdsAcks(String deviceId) {
+    /** Whether the device's acks are to be held back. */
+    synchronized boolean withholdsAcks(String deviceId) {
         DeviceFaults f = byDevice.get(deviceId);
         return f != null && f.withholdAcks;
     }
 
-    /** Adapter SPI: how long to hold each C2D message before it goes on the wire. */
-    public synchronized Duration deliveryDelay(String deviceId) {
+    /** How long to hold each C2D message before it goes on the wire. */
+    synchronized Duration deliveryDelay(String deviceId) {
         DeviceFaults f = byDevice.get(deviceId);
         return f == null ? Duration.ZERO : f.deliveryDelay;
     }
 
-    /** Hub SPI: runs before every C2D send and throws the injected error, if one is due. */
-    public void checkSend(String deviceId, C2dMessage message) {
+    /** Runs before every C2D send and throws the injected error, if one is due. */
+    void checkSend(String deviceId, C2dMessage message) {
         Optional<SendError> error;
         synchronized (this) {
             DeviceFaults mine = byDevice.get(deviceId);
@@ -151,13 +150,13 @@ public final class Faults {
         }
     }
 
-    /** Adapter SPI: told the id of a device whose withheld acks are released. */
-    public void onAcksReleased(Consumer<String> listener) {
+    /** Told the id of a device whose withheld acks are released. */
+    void onAcksReleased(Consumer<String> listener) {
         releaseListeners.add(listener);
     }
 
-    /** Hub SPI: how {@link #dropConnection} reaches the MQTT adapter. */
-    public void bindDisconnect(Predicate<String> disconnect) {
+    /** How {@link #dropConnection} reaches the device's session. */
+    void bindDisconnect(Predicate<String> disconnect) {
         this.disconnect = java.util.Objects.requireNonNull(disconnect, "disconnect");
     }
 

@@ -1,6 +1,8 @@
 package io.github.iothubkit.fakehub.fault;
 
+import io.github.iothubkit.fakehub.session.Drop;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,8 +12,9 @@ import java.util.Optional;
  * {@code AzIoTHub_FaultOperationCloseReason} (e.g. {@code boom}) and
  * {@code AzIoTHub_FaultOperationDelayInSecs} makes the hub break that device's connection after the delay.
  *
- * <p>The fake honours, on MQTT, {@code KillTcp} (the TCP connection is reset) and {@code ShutDownMqtt}
- * (the connection is closed cleanly); both after the delay, measured in wall time. The AMQP-only
+ * <p>The fake honours {@code KillTcp} (the TCP connection is reset) on any transport and
+ * {@code ShutDownMqtt} (the connection is closed cleanly) on MQTT; both after the delay, measured in wall
+ * time ({@link FaultRules#onTelemetry} does it for every transport). The AMQP-only
  * operations ({@code KillAmqp*}, {@code ShutDownAmqp}) and {@code InvokeThrottling},
  * {@code InvokeMaxMessageQuota}, {@code InvokeAuthError} are ignored: the message is recorded as ordinary
  * telemetry, as every fault message is.
@@ -50,5 +53,14 @@ public record SdkFaultRequest(String operation, String closeReason, Duration del
     /** {@code ShutDownMqtt}: a clean close of the MQTT connection. */
     public boolean shutsDownMqtt() {
         return operation.equalsIgnoreCase("ShutDownMqtt");
+    }
+
+    /** How a session on {@code transport} (e.g. {@code MQTT}) is ended, or empty if the fake ignores it there. */
+    public Optional<Drop> dropFor(String transport) {
+        if (killsTcp()) {
+            return Optional.of(Drop.ABRUPT);
+        }
+        boolean mqtt = transport.toUpperCase(Locale.ROOT).startsWith("MQTT");
+        return shutsDownMqtt() && mqtt ? Optional.of(Drop.CLEAN) : Optional.empty();
     }
 }

@@ -2,13 +2,7 @@ package io.github.iothubkit.fakehub.junit5;
 
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.HubClock;
-import io.github.iothubkit.fakehub.c2d.CloudToDevice;
-import io.github.iothubkit.fakehub.c2d.FeedbackJournal;
-import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
-import io.github.iothubkit.fakehub.registry.DeviceRegistry;
-import io.github.iothubkit.fakehub.telemetry.Telemetry;
-import io.github.iothubkit.fakehub.tls.HubTrust;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,8 +26,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * @Test
  * void test() {
- *     hub.devices().create("dev1");   // the extension is also a handle to its hub
+ *     hub.hub().devices().create("dev1");   // the extension hands out the hub serving the current test
  * }
+ *
+ * @Test
+ * void injected(FakeIotHub hub, DeviceIdentity dev1) { ... }   // or take it (and devices) as parameters
  * }</pre>
  *
  * <p>A static field gets one hub per class, reset before each test; an instance field gets a new hub for
@@ -154,7 +151,10 @@ public final class FakeIotHubExtension implements BeforeAllCallback, BeforeEachC
 
     // ---- the handle ---------------------------------------------------------------------------
 
-    /** The hub serving the current test. */
+    /**
+     * The hub serving the current test: everything a test does goes through it ({@code hub().devices()},
+     * {@code hub().cloudToDevice()}, ...), so a feature added to the hub needs nothing here.
+     */
     public FakeIotHub hub() {
         FakeIotHub hub = current.get();
         if (hub == null) {
@@ -162,54 +162,6 @@ public final class FakeIotHubExtension implements BeforeAllCallback, BeforeEachC
                     + " field) or beforeEach (instance field); register it with @RegisterExtension");
         }
         return hub;
-    }
-
-    public DeviceRegistry devices() {
-        return hub().devices();
-    }
-
-    public CloudToDevice cloudToDevice() {
-        return hub().cloudToDevice();
-    }
-
-    public Telemetry telemetry() {
-        return hub().telemetry();
-    }
-
-    public FeedbackJournal feedback() {
-        return hub().feedback();
-    }
-
-    public Faults faults() {
-        return hub().faults();
-    }
-
-    public HubTrust trust() {
-        return hub().trust();
-    }
-
-    public HubClock clock() {
-        return hub().clock();
-    }
-
-    public String host() {
-        return hub().host();
-    }
-
-    public String serviceConnectionString() {
-        return hub().serviceConnectionString();
-    }
-
-    public boolean isConnected(String deviceId) {
-        return hub().isConnected(deviceId);
-    }
-
-    public boolean disconnect(String deviceId) {
-        return hub().disconnect(deviceId);
-    }
-
-    public void reset() {
-        hub().reset();
     }
 
     @Override

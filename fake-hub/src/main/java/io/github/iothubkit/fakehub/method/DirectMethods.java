@@ -147,7 +147,7 @@ public final class DirectMethods {
      * A session of the device subscribed to methods (the latest one wins): invocations waiting for the device go
      * to it now. Close the handle when the session ends or unsubscribes.
      */
-    public AutoCloseable subscribed(String deviceId, MethodEndpoint endpoint) {
+    AutoCloseable subscribed(String deviceId, MethodEndpoint endpoint) {
         List<Call> ready = new ArrayList<>();
         synchronized (this) {
             sessions.put(deviceId, endpoint);
@@ -198,7 +198,7 @@ public final class DirectMethods {
     // ---- hub lifecycle -------------------------------------------------------------------------
 
     /** Fails the invocations whose connect or response timeout has passed on the hub clock. */
-    public void expireDue() {
+    void expireDue() {
         List<Call> expired = new ArrayList<>();
         synchronized (this) {
             Instant now = clock.now();
@@ -220,7 +220,7 @@ public final class DirectMethods {
     }
 
     /** The device is gone: its waiting invocations fail with 404001 and its history goes. */
-    public void deviceDeleted(String deviceId) {
+    void deviceDeleted(String deviceId) {
         List<Call> failed = new ArrayList<>();
         synchronized (this) {
             for (Call call : pending) {

@@ -2,10 +2,11 @@ package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.c2d.Delivery;
-import io.github.iothubkit.fakehub.c2d.DeviceLink;
 import io.github.iothubkit.fakehub.fault.ConnectRefusal;
-import io.github.iothubkit.fakehub.fault.SdkFaultRequest;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.session.DeviceLink;
+import io.github.iothubkit.fakehub.session.Drop;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -42,24 +43,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * IoT Hub's device surface on one MQTT connection. It sits in Moquette's pipeline just before
- * Moquette's own handler and sees every packet first: it authenticates CONNECT (so it can answer
- * CONNACK 5 as well as 4), enforces the topic policy, takes telemetry and acknowledges it itself,
- * pushes C2D messages with its own packet ids and completes them on PUBACK. Moquette keeps what it
- * does well: sessions, SUBACK, keep-alive and the takeover of a device's older connection.
+ * IoT Hub's device surface on one MQTT connection: MQTT framing and a topic router in front of the hub's
+ * owners. It sits in Moquette's pipeline just before Moquette's own handler and sees every packet first:
+ * it authenticates CONNECT (so it can answer CONNACK 5 as well as 4), enforces the topic policy, hands
+ * telemetry to the telemetry intake and acknowledges it itself, pushes C2D messages with its own packet
+ * ids and reports PUBACKs. It reports its session to {@code DeviceSessions}; connect refusals and ack
+ * withholding are the fault rules' decisions, the telemetry limit the intake's. Moquette keeps what it
+ * does well: MQTT sessions, SUBACK, keep-alive and the takeover of a device's older connection.
  *
- * <p>All methods run on the channel's event loop except {@link #deliver}, which hops onto it.
+ * <p>All methods run on the channel's event loop except {@link #deliver} and {@link #close(Drop, String)},
+ * which hop onto it.
  */
 final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceChannel.class);
-    /** IoT Hub's limit for a device-to-cloud message, body and properties together. */
-    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
 
     private final HubContext hub;
     private final MqttAdapter adapter;
@@ -68,24 +72,16 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     private TopicPolicy policy;
     private boolean cleanSession;
     private boolean attached;
-    /** True once Moquette's CONNACK is on the wire and Moquette has marked the connection open. */
-    private boolean open;
-    /**
-     * Packets that arrived between CONNECT and the end of Moquette's CONNACK write. Moquette 0.17 marks a
-     * connection open only in its CONNACK write listener and drops one whose SUBSCRIBE comes sooner ("SUBSCRIBE
-     * received on already closed connection"), which a fast client hits; so they wait here and are replayed.
-     */
-    private final List<MqttMessage> early = new ArrayList<>();
-    private static final io.netty.util.AttributeKey<Object> MOQUETTE_KEEP_ALIVE = io.netty.util.AttributeKey.valueOf("keepAlive");
+    private final EarlyPackets early = new EarlyPackets();
     /** SUBSCRIBE packet ids that include the device's C2D filter, until their SUBACK passes. */
     private final Set<Integer> c2dSubscribes = new HashSet<>();
     /** SUBSCRIBE packet id -> the twin/method features it turns on, until their SUBACK passes. */
-    private final Map<Integer, Set<TwinMethodRouter.Feature>> featureSubscribes = new HashMap<>();
+    private final Map<Integer, Set<Feature>> featureSubscribes = new HashMap<>();
     private TwinMethodRouter twinsAndMethods;
     /** Our C2D packet id -> the hub's message sequence, until the PUBACK. */
     private final Map<Integer, Long> unacked = new HashMap<>();
-    /** PUBACKs received while the hub's faults withhold them, in arrival order, until released. */
-    private final List<Integer> withheldAcks = new ArrayList<>();
+    /** Completes once the hub's sessions have heard of this connection's close. */
+    private final CompletableFuture<Void> closeReported = new CompletableFuture<>();
 
     DeviceChannel(HubContext hub, MqttAdapter adapter) {
         this.hub = hub;
@@ -116,8 +112,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             close(type + " before CONNECT");
             return;
         }
-        if (type != MqttMessageType.CONNECT && !open) {
-            early.add(mqtt);
+        if (type != MqttMessageType.CONNECT && early.hold(mqtt)) {
             return;
         }
         handle(mqtt, type);
@@ -141,20 +136,16 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
             return;
         }
         String clientId = connect.payload().clientIdentifier();
-        Optional<ConnectRefusal> injected = adapter.faults().takeConnectRefusal(clientId);
+        Optional<ConnectRefusal> injected = hub.faultRules().admit(clientId);
         if (injected.isPresent()) {
-            refuseConnect(clientId, MqttConnectReturnCode.valueOf((byte) injected.get().code()),
-                    "injected by hub.faults()");
+            refuseConnect(clientId, MqttCodes.connAck(injected.get()), "injected by hub.faults()");
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
         HubAuthenticator.Result auth = hub.authenticator().authenticateDevice(clientId,
                 password == null ? null : new String(password, StandardCharsets.UTF_8));
         if (!auth.accepted()) {
-            MqttConnectReturnCode code = auth.refusal() == HubAuthenticator.Refusal.NOT_AUTHORIZED
-                    ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
-            refuseConnect(clientId, code, auth.reason());
+            refuseConnect(clientId, MqttCodes.connAck(auth.refusal()), auth.reason());
             return;
         }
         deviceId = clientId;
@@ -172,10 +163,10 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private void onSubscribe(MqttSubscribeMessage subscribe) {
         List<MqttTopicSubscription> granted = new ArrayList<>();
-        Set<TwinMethodRouter.Feature> features = java.util.EnumSet.noneOf(TwinMethodRouter.Feature.class);
+        Set<Feature> features = java.util.EnumSet.noneOf(Feature.class);
         boolean c2d = false;
         for (MqttTopicSubscription s : subscribe.payload().topicSubscriptions()) {
-            if (isIllFormed(s.topicFilter())) {
+            if (TopicPolicy.isIllFormed(s.topicFilter())) {
                 close("SUBSCRIBE with ill-formed UTF-8 or U+0000 in its topic filter (MQTT 3.1.1, 1.5.3)");
                 return;
             }
@@ -201,12 +192,11 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().stream().anyMatch(policy::isDevicebound)) {
-            adapter.forgetSubscription(deviceId);
-            hub.cloudToDevice().unsubscribed(deviceId, this);
+            hub.sessions().unsubscribed(this, Feature.C2D);
         }
         for (String filter : unsubscribe.payload().topics()) {
             twinsAndMethods.unsubscribe(filter);
-            TwinMethodRouter.features(filter).forEach(f -> adapter.forgetFeature(deviceId, f));
+            TwinMethodRouter.features(filter).forEach(f -> hub.sessions().unsubscribed(this, f));
         }
         ctx.fireChannelRead(unsubscribe);
     }
@@ -215,7 +205,7 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         try {
             MqttQoS qos = publish.fixedHeader().qosLevel();
             String topic = publish.variableHeader().topicName();
-            if (isIllFormed(topic)) {
+            if (TopicPolicy.isIllFormed(topic)) {
                 close("PUBLISH with ill-formed UTF-8 or U+0000 in its topic (MQTT 3.1.1, 1.5.3)");
                 return;
             }
@@ -244,63 +234,24 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         }
     }
 
-    /**
-     * Netty decodes MQTT strings leniently, turning ill-formed UTF-8 into U+FFFD; MQTT 3.1.1 (1.5.3) says
-     * the server must close the connection on ill-formed UTF-8 or U+0000. IoT Hub's topics are
-     * percent-encoded ASCII, so a U+FFFD in one can only come from bytes that were not UTF-8.
-     */
-    private static boolean isIllFormed(String topic) {
-        return topic.indexOf('\uFFFD') >= 0 || topic.indexOf('\u0000') >= 0;
-    }
-
     private boolean acceptTelemetry(String topic, String bag, MqttPublishMessage publish) {
         PropertyBag.Decoded props = PropertyBag.decode(bag);
-        byte[] body = ByteBufUtil.getBytes(publish.payload());
-        int size = body.length + bag.length();
-        if (size > MAX_TELEMETRY_BYTES) {
-            close("telemetry of " + size + " bytes is over IoT Hub's 256 KB limit");
-            return false;
-        }
         Map<String, String> application = props.application();
         if (publish.fixedHeader().isRetain()) {
             application = new java.util.LinkedHashMap<>(application);
             application.put("mqtt-retain", "true"); // IoT Hub forwards RETAIN as a property, stores nothing
         }
-        hub.telemetry().record(new TelemetryMessage(deviceId, topic, body, props.system(), application,
-                hub.clock().now()));
-        SdkFaultRequest.from(application).ifPresent(this::honour);
-        return true;
-    }
-
-    /** IoT Hub's fault-injection messages (see {@link SdkFaultRequest}); runs after the PUBACK is written. */
-    private void honour(SdkFaultRequest fault) {
-        if (!fault.killsTcp() && !fault.shutsDownMqtt()) {
-            LOG.info("Ignoring fault request {} of '{}': the fake hub does not simulate it on MQTT", fault.operation(),
-                    deviceId);
-            return;
-        }
-        ctx.executor().schedule(() -> {
-            if (fault.killsTcp()) {
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0); // close with RST, like a cut cable
-            }
-            close(fault.operation() + " requested by the device (" + fault.closeReason().strip() + ")");
-        }, fault.delay().toMillis(), TimeUnit.MILLISECONDS);
+        TelemetryMessage message = new TelemetryMessage(deviceId, topic, ByteBufUtil.getBytes(publish.payload()),
+                props.system(), application, hub.clock().now());
+        Optional<String> refused = hub.telemetryIntake().accept(this, message, bag.length());
+        refused.ifPresent(this::close);
+        return refused.isEmpty();
     }
 
     private void onPubAck(MqttMessage puback) {
-        int packetId = ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId();
-        if (unacked.containsKey(packetId) && adapter.faults().withholdsAcks(deviceId)) {
-            withheldAcks.add(packetId); // the packet id stays taken: the message is still in flight
-            return;
-        }
-        applyAck(packetId);
-    }
-
-    /** Completes the message this connection sent with {@code packetId}; an unknown id changes nothing. */
-    private void applyAck(int packetId) {
-        Long sequence = unacked.remove(packetId);
-        if (sequence != null) {
-            hub.cloudToDevice().complete(deviceId, sequence);
+        Long sequence = unacked.remove(((MqttMessageIdVariableHeader) puback.variableHeader()).messageId());
+        if (sequence != null) { // an unknown id changes nothing
+            hub.faultRules().acknowledge(this, () -> hub.cloudToDeviceSpi().complete(deviceId, sequence));
         }
     }
 
@@ -311,49 +262,37 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
         if (msg instanceof MqttConnAckMessage connAck
                 && connAck.variableHeader().connectReturnCode() == MqttConnectReturnCode.CONNECTION_ACCEPTED
                 && deviceId != null && !attached) {
-            boolean subscribed = !cleanSession && connAck.variableHeader().isSessionPresent()
-                    && adapter.hasSubscription(deviceId);
-            if (cleanSession) {
-                adapter.forgetSubscription(deviceId);
-                adapter.forgetFeatures(deviceId);
-            }
-            // Java does not subscribe again after a reconnect: a persistent session keeps its twin/method features,
-            // resumed now so that what they publish queues on this loop right behind the CONNACK
-            if (!cleanSession && connAck.variableHeader().isSessionPresent()) {
-                adapter.features(deviceId).forEach(twinsAndMethods::subscribe);
-            }
             attached = true;
             // Known before the client can see CONNACK, so hub.disconnect(id) works as soon as it is connected.
-            adapter.attached(deviceId, this);
-            // Attach once CONNACK is on the wire, so no C2D PUBLISH can overtake it. This listener runs after
-            // Moquette's own on the same write, so Moquette has marked the connection open by now.
+            // A C2D PUBLISH this starts cannot overtake the CONNACK: deliver() queues it behind this write.
+            hub.sessions().opened(this, !cleanSession, connAck.variableHeader().isSessionPresent());
+            // Java does not subscribe again after a reconnect: a resumed persistent session's twin/method features
+            // start now, so that what they publish queues on this loop right behind the CONNACK
+            hub.sessions().features(this).forEach(twinsAndMethods::subscribe);
+            // This listener runs after Moquette's own on the same write, so Moquette has marked the
+            // connection open by now.
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    hub.cloudToDevice().attach(deviceId, this, subscribed);
-                    openWhenMoquetteIs(0);
+                    early.openWhenMoquetteIs(ctx, m -> handle(m, m.fixedHeader().messageType()));
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && featureSubscribes.containsKey(subAck.variableHeader().messageId())) {
             // Twin/method features start now: whatever they publish is queued on this loop behind the SUBACK, and a
             // client that sees the SUBACK may rely on them at once (IoT Hub queues no desired patch or method).
             featureSubscribes.remove(subAck.variableHeader().messageId()).forEach(feature -> {
-                adapter.rememberFeature(deviceId, feature);
+                hub.sessions().subscribed(this, feature);
                 twinsAndMethods.subscribe(feature);
             });
             boolean c2d = c2dSubscribes.remove(subAck.variableHeader().messageId());
             promise = promise.unvoid().addListener(f -> {
-                if (f.isSuccess() && ctx.channel().isActive()) {
-                    if (c2d) {
-                        adapter.rememberSubscription(deviceId);
-                        hub.cloudToDevice().subscribed(deviceId, this);
-                    }
+                if (c2d && f.isSuccess() && ctx.channel().isActive()) {
+                    hub.sessions().subscribed(this, Feature.C2D);
                 }
             });
         } else if (msg instanceof MqttSubAckMessage subAck && c2dSubscribes.remove(subAck.variableHeader().messageId())) {
             promise = promise.unvoid().addListener(f -> {
                 if (f.isSuccess() && ctx.channel().isActive()) {
-                    adapter.rememberSubscription(deviceId);
-                    hub.cloudToDevice().subscribed(deviceId, this);
+                    hub.sessions().subscribed(this, Feature.C2D);
                 }
             });
         }
@@ -362,21 +301,19 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- C2D delivery ------------------------------------------------------------------------
 
-    /** Applies the acks withheld by the hub's faults; any thread. */
-    void releaseAcks() {
-        ctx.channel().eventLoop().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                return; // acks of a closed connection never reached the hub: the queue redelivers
-            }
-            List<Integer> released = new ArrayList<>(withheldAcks);
-            withheldAcks.clear();
-            released.forEach(this::applyAck);
-        });
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public String transport() {
+        return "MQTT";
     }
 
     @Override
     public void deliver(Delivery delivery) {
-        Duration delay = adapter.faults().deliveryDelay(deviceId);
+        Duration delay = delivery.delay();
         if (delay.isZero()) {
             ctx.channel().eventLoop().execute(() -> publish(delivery));
         } else { // same delay for each: the loop runs them in order
@@ -412,43 +349,16 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
 
     // ---- lifecycle ---------------------------------------------------------------------------
 
-    /**
-     * Moquette's own CONNACK listener may run after ours: wait (on the event loop) until it has run, which
-     * it shows by setting the channel's "keepAlive" attribute right after marking the connection open.
-     * Bounded, in case a Moquette upgrade stops setting it.
-     */
-    private void openWhenMoquetteIs(int attempt) {
-        if (ctx.channel().isActive() && ctx.channel().attr(MOQUETTE_KEEP_ALIVE).get() == null && attempt < 2000) {
-            ctx.channel().eventLoop().schedule(() -> openWhenMoquetteIs(attempt + 1), 1, TimeUnit.MILLISECONDS);
-            return;
-        }
-        open = true;
-        replayEarlyPackets();
-    }
-
-    private void replayEarlyPackets() {
-        List<MqttMessage> held = new ArrayList<>(early);
-        early.clear();
-        for (MqttMessage m : held) {
-            if (ctx.channel().isActive()) {
-                handle(m, m.fixedHeader().messageType());
-            } else {
-                ReferenceCountUtil.release(m);
-            }
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        early.release();
         if (twinsAndMethods != null) {
             twinsAndMethods.closeAll();
         }
         if (deviceId != null && attached) {
-            hub.cloudToDevice().detach(deviceId, this);
-            adapter.detached(deviceId, this);
+            hub.sessions().closed(this);
         }
+        closeReported.complete(null);
         ctx.fireChannelInactive();
     }
 
@@ -460,12 +370,25 @@ final class DeviceChannel extends ChannelDuplexHandler implements DeviceLink {
     }
 
     /** Closes the connection now, as IoT Hub does on a policy violation. */
-    ChannelFuture close(String why) {
+    private ChannelFuture close(String why) {
         LOG.info("Closing MQTT connection of '{}': {}", deviceId, why);
         return ctx.close();
     }
 
-    boolean isActive() {
+    /** Behind whatever the event loop is doing now (an ack being written goes out first). */
+    @Override
+    public CompletionStage<Void> close(Drop how, String why) {
+        ctx.channel().eventLoop().execute(() -> {
+            if (how == Drop.ABRUPT && ctx.channel().isActive()) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0); // close with RST, like a cut cable
+            }
+            close(why);
+        });
+        return closeReported;
+    }
+
+    @Override
+    public boolean isOpen() {
         return ctx != null && ctx.channel().isActive();
     }
 }

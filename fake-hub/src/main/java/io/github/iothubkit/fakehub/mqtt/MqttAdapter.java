@@ -1,8 +1,9 @@
 package io.github.iothubkit.fakehub.mqtt;
 
-import io.github.iothubkit.fakehub.fault.Faults;
 import io.github.iothubkit.fakehub.internal.Adapter;
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.telemetry.TelemetryIntake;
 import io.github.iothubkit.fakehub.internal.ServerTls;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
@@ -11,12 +12,9 @@ import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,36 +22,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * IoT Hub's device MQTT surface on Moquette 0.17: TLS only, in-memory, no telemetry, with a
- * {@link DeviceChannel} in front of every connection. Also tracks which devices are connected and which
- * hold a persistent C2D subscription.
+ * {@link DeviceChannel} in front of every connection. Who is connected and subscribed is the hub's
+ * {@code DeviceSessions}' record, which every channel reports to; this adapter only keeps MQTT framing
+ * state (each device's next C2D packet id).
  */
 public final class MqttAdapter implements Adapter {
 
     private final Server server = new Server();
-    private final Map<String, DeviceChannel> connected = new ConcurrentHashMap<>();
-    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
-    /** The twin/method features of each device's persistent session (cleanSession=0), kept across its connections. */
-    private final Map<String, Set<TwinMethodRouter.Feature>> features = new ConcurrentHashMap<>();
     /** The last C2D packet id per device, kept across its connections (see DeviceChannel#nextPacketId). */
     private final Map<String, AtomicInteger> packetIds = new ConcurrentHashMap<>();
-    private final Faults faults;
     private HubContext hub;
     private boolean started;
-
-    /** An adapter that honours the hub's fault controls. */
-    public MqttAdapter(Faults faults) {
-        this.faults = faults;
-        faults.onAcksReleased(deviceId -> {
-            DeviceChannel channel = connected.get(deviceId);
-            if (channel != null) {
-                channel.releaseAcks();
-            }
-        });
-    }
-
-    Faults faults() {
-        return faults;
-    }
 
     @Override
     public int start(HubContext hub, int port) throws Exception {
@@ -65,7 +44,7 @@ public final class MqttAdapter implements Adapter {
         config.setProperty("persistence_enabled", "false");
         config.setProperty("telemetry_enabled", "false");
         config.setProperty("allow_anonymous", "false");
-        config.setProperty("netty.mqtt.message_size", Integer.toString(DeviceChannel.MAX_TELEMETRY_BYTES + 64 * 1024));
+        config.setProperty("netty.mqtt.message_size", Integer.toString(TelemetryIntake.MAX_MESSAGE_BYTES + 64 * 1024));
         try {
             server.startServer(new MemoryConfig(config), List.of(), this::sslContext, new SecondLineAuthenticator(),
                     new SecondLinePolicy());
@@ -76,16 +55,11 @@ public final class MqttAdapter implements Adapter {
             throw e.getCause() instanceof BindException bind ? bind : e;
         }
         MoquetteHooks.installPerConnectionHandler(server, () -> new DeviceChannel(hub, this));
-        hub.registry().onChange(d -> {
-            if (!d.isEnabled()) {
-                disconnect(d.deviceId());
+        hub.sessions().listen(new DeviceSessions.Listener() {
+            @Override
+            public void forgotten(String deviceId) {
+                packetIds.remove(deviceId);
             }
-        });
-        hub.registry().onDelete(d -> {
-            subscribed.remove(d.deviceId());
-            features.remove(d.deviceId());
-            packetIds.remove(d.deviceId());
-            disconnect(d.deviceId());
         });
         return boundPort(port);
     }
@@ -106,82 +80,9 @@ public final class MqttAdapter implements Adapter {
         return server.getSslPort();
     }
 
-    /** Closes the device's connection; false if it had none. */
-    public boolean disconnect(String deviceId) {
-        DeviceChannel channel = connected.get(deviceId);
-        if (channel == null) {
-            return false;
-        }
-        channel.close("closed by the hub");
-        return true;
-    }
-
-    /**
-     * Closes every device connection and waits (up to {@code timeout}) until the hub has processed each
-     * close, so that nothing of those connections reaches the hub's state afterwards (used by reset).
-     */
-    public void disconnectAll(Duration timeout) {
-        List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
-        for (DeviceChannel channel : connected.values()) {
-            closing.add(channel.close("closed by the hub's reset"));
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (io.netty.channel.ChannelFuture f : closing) {
-            long left = Math.max(1, deadline - System.nanoTime());
-            f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
-            // channelInactive runs as a later task on the same loop: a no-op task queued now runs after it
-            f.channel().eventLoop().submit(() -> { }).awaitUninterruptibly(Math.max(1, deadline - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    public boolean isConnected(String deviceId) {
-        DeviceChannel channel = connected.get(deviceId);
-        return channel != null && channel.isActive();
-    }
-
-    void attached(String deviceId, DeviceChannel channel) {
-        connected.put(deviceId, channel);
-    }
-
-    void detached(String deviceId, DeviceChannel channel) {
-        connected.remove(deviceId, channel);
-    }
-
     /** The device's next C2D packet id, 1..65535, continuing where its previous connection stopped. */
     int nextPacketId(String deviceId) {
         return packetIds.computeIfAbsent(deviceId, d -> new AtomicInteger()).updateAndGet(i -> i >= 0xFFFF ? 1 : i + 1);
-    }
-
-    void rememberSubscription(String deviceId) {
-        subscribed.add(deviceId);
-    }
-
-    void forgetSubscription(String deviceId) {
-        subscribed.remove(deviceId);
-    }
-
-    void rememberFeature(String deviceId, TwinMethodRouter.Feature feature) {
-        features.computeIfAbsent(deviceId, d -> ConcurrentHashMap.newKeySet()).add(feature);
-    }
-
-    void forgetFeature(String deviceId, TwinMethodRouter.Feature feature) {
-        Set<TwinMethodRouter.Feature> set = features.get(deviceId);
-        if (set != null) {
-            set.remove(feature);
-        }
-    }
-
-    void forgetFeatures(String deviceId) {
-        features.remove(deviceId);
-    }
-
-    Set<TwinMethodRouter.Feature> features(String deviceId) {
-        return Set.copyOf(features.getOrDefault(deviceId, Set.of()));
-    }
-
-    boolean hasSubscription(String deviceId) {
-        return subscribed.contains(deviceId);
     }
 
     @Override

@@ -38,4 +38,13 @@ final class TopicPolicy {
     static boolean isTwinOrMethodRequest(String topic) {
         return topic.startsWith("$iothub/twin/") || topic.startsWith("$iothub/methods/res/");
     }
+
+    /**
+     * Netty decodes MQTT strings leniently, turning ill-formed UTF-8 into U+FFFD; MQTT 3.1.1 (1.5.3) says
+     * the server must close the connection on ill-formed UTF-8 or U+0000. IoT Hub's topics are
+     * percent-encoded ASCII, so a U+FFFD in one can only come from bytes that were not UTF-8.
+     */
+    static boolean isIllFormed(String topic) {
+        return topic.indexOf('\uFFFD') >= 0 || topic.indexOf('\u0000') >= 0;
+    }
 }

@@ -1,6 +1,8 @@
 package io.github.iothubkit.fakehub.mqtt;
 
 import io.github.iothubkit.fakehub.internal.HubContext;
+import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
+import io.github.iothubkit.fakehub.session.Feature;
 import io.github.iothubkit.fakehub.twin.TwinException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,9 +35,6 @@ final class TwinMethodRouter {
     static final String METHODS_FILTER = "$iothub/methods/POST/#";
     static final String RESPONSES_FILTER = "$iothub/twin/res/#";
 
-    /** A feature a subscription turns on. */
-    enum Feature { TWIN_RESPONSES, DESIRED, METHODS }
-
     /** How long a request waits for its PUBACK, and its answer as long again: a network round trip (see onPublish). */
     static final Duration REQUEST_LATENCY = Duration.ofMillis(20);
 
@@ -59,7 +58,7 @@ final class TwinMethodRouter {
 
     /** The features a subscription filter turns on. */
     static Set<Feature> features(String filter) {
-        return filter.equals(DESIRED_FILTER) ? EnumSet.of(Feature.DESIRED)
+        return filter.equals(DESIRED_FILTER) ? EnumSet.of(Feature.TWIN_DESIRED)
                 : filter.equals(METHODS_FILTER) ? EnumSet.of(Feature.METHODS)
                 : filter.equals(RESPONSES_FILTER) ? EnumSet.of(Feature.TWIN_RESPONSES) : EnumSet.noneOf(Feature.class);
     }
@@ -141,11 +140,11 @@ final class TwinMethodRouter {
     void subscribe(Feature feature) {
         if (feature == Feature.TWIN_RESPONSES) {
             responses = true;
-        } else if (feature == Feature.DESIRED && desired == null) {
+        } else if (feature == Feature.TWIN_DESIRED && desired == null) {
             desired = hub.twins().subscribeDesired(deviceId, (version, patch) -> publish(
                     "$iothub/twin/PATCH/properties/desired/?$version=" + version, patch.getBytes(StandardCharsets.UTF_8)));
         } else if (feature == Feature.METHODS && methods == null) {
-            methods = hub.methods().subscribed(deviceId, (rid, name, payload) -> publish(
+            methods = DirectMethodsSpi.of(hub.methods()).subscribed(deviceId, (rid, name, payload) -> publish(
                     "$iothub/methods/POST/" + name + "/?$rid=" + rid, payload.getBytes(StandardCharsets.UTF_8)));
         }
     }
@@ -155,8 +154,9 @@ final class TwinMethodRouter {
         for (Feature f : features(filter)) {
             switch (f) {
                 case TWIN_RESPONSES -> responses = false;
-                case DESIRED -> desired = close(desired);
+                case TWIN_DESIRED -> desired = close(desired);
                 case METHODS -> methods = close(methods);
+                default -> { } // C2D is not this router's
             }
         }
     }

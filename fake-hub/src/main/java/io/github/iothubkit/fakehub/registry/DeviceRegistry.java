@@ -9,8 +9,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** The hub's identity registry: devices, their keys and status. Thread-safe. */
@@ -23,11 +21,17 @@ public final class DeviceRegistry {
 
     private final String hostName;
     private final Map<String, DeviceIdentity> devices = new ConcurrentHashMap<>();
-    private final List<Consumer<DeviceIdentity>> changeListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<DeviceIdentity>> deleteListeners = new CopyOnWriteArrayList<>();
+    private final RegistryEvents events;
 
+    /** A registry nobody listens to (unit tests). */
     public DeviceRegistry(String hostName) {
+        this(hostName, new RegistryEvents());
+    }
+
+    /** @param events where the hub's other owners hear of changes and deletes */
+    public DeviceRegistry(String hostName, RegistryEvents events) {
         this.hostName = hostName;
+        this.events = events;
     }
 
     /** Registers a device with generated keys. */
@@ -88,7 +92,7 @@ public final class DeviceRegistry {
     public boolean delete(String deviceId) {
         DeviceIdentity removed = devices.remove(deviceId);
         if (removed != null) {
-            deleteListeners.forEach(l -> l.accept(removed));
+            events.deleted(removed);
         }
         return removed != null;
     }
@@ -103,7 +107,7 @@ public final class DeviceRegistry {
         if (updated == null) { // not get(deviceId): a device re-created meanwhile would make it return
             throw notRegistered(deviceId);
         }
-        changeListeners.forEach(l -> l.accept(updated));
+        events.changed(updated);
         return updated;
     }
 
@@ -111,16 +115,6 @@ public final class DeviceRegistry {
     private NoSuchElementException notRegistered(String deviceId) {
         return new NoSuchElementException("device '" + deviceId + "' is not registered; registered: "
                 + devices.keySet());
-    }
-
-    /** For the hub's adapters: told after a device is disabled, re-keyed or enabled. */
-    public void onChange(Consumer<DeviceIdentity> listener) {
-        changeListeners.add(listener);
-    }
-
-    /** For the hub's adapters: told after a device is deleted. */
-    public void onDelete(Consumer<DeviceIdentity> listener) {
-        deleteListeners.add(listener);
     }
 
     public static boolean isValidDeviceId(String deviceId) {

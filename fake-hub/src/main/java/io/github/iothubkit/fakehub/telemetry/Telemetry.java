@@ -36,8 +36,8 @@ public final class Telemetry {
                 m -> droppedByDevice.merge(m.deviceId(), 1L, Long::sum));
     }
 
-    /** Adapter SPI: records an accepted message. */
-    public synchronized void record(TelemetryMessage message) {
+    /** Records an accepted message; transports go through {@link TelemetryIntake}. */
+    synchronized void record(TelemetryMessage message) {
         received.add(message, clock.now());
         accepted.accept(message); // under the lock: the endpoint sees messages in the history's order
         notifyAll();

@@ -24,6 +24,11 @@ public record TelemetryMessage(String deviceId, String topic, byte[] body, Map<S
         return body.clone();
     }
 
+    /** The body's size in bytes, without copying it. */
+    public int bodySize() {
+        return body.length;
+    }
+
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }

@@ -195,7 +195,7 @@ public final class Twins {
     // ---- hub lifecycle -------------------------------------------------------------------------
 
     /** The device is gone: so is its twin (a device created again under the id starts at version 1). */
-    public synchronized void deviceDeleted(String deviceId) {
+    synchronized void deviceDeleted(String deviceId) {
         documents.remove(deviceId);
         throttled.remove(deviceId);
         notifyAll();

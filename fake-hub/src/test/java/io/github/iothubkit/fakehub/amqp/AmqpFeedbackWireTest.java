@@ -6,6 +6,8 @@ import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.internal.HubInternals;
+import io.github.iothubkit.fakehub.session.StubLink;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonReceiver;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +94,7 @@ class AmqpFeedbackWireTest {
 
             completed("dev-1", "m-next");
             assertThat(next(received).messageIds()).containsExactly("m-next"); // not m-released a third time
-            assertThat(hub.feedback().pending()).isZero();
+            assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isZero();
         }
     }
 
@@ -129,7 +131,7 @@ class AmqpFeedbackWireTest {
 
             Received batch = next(received);
             assertThat(batch.messageIds()).hasSize(64).startsWith("m0", "m1");
-            assertThat(hub.feedback().pending()).isEqualTo(6); // the rest waits for the (one-hour) window
+            assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isEqualTo(6); // the rest waits for the (one-hour) window
             assertThat(received).isEmpty();
         }
     }
@@ -153,11 +155,10 @@ class AmqpFeedbackWireTest {
         if (hub.devices().find(deviceId).isEmpty()) {
             hub.devices().create(deviceId);
         }
-        List<Delivery> deliveries = new ArrayList<>();
-        hub.cloudToDevice().attach(deviceId, deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), deviceId, true).deliveries;
         hub.cloudToDevice().send(deviceId, C2dMessage.of("x").messageId(messageId).ack(AckMode.FULL));
         assertThat(deliveries).hasSize(1); // the device link is handed the message inside send()
-        hub.cloudToDevice().complete(deviceId, deliveries.get(0).sequence());
+        HubInternals.context(hub).cloudToDeviceSpi().complete(deviceId, deliveries.get(0).sequence());
     }
 
     private static Received next(BlockingQueue<Received> queue) {

@@ -7,6 +7,8 @@ import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.internal.HubInternals;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -452,7 +454,7 @@ class ForeignSdkAmqpTest {
 
             assertThat(batch.delivery().remotelySettled()).isTrue();
             assertThat(batch.dataText()).contains("m-presettled");
-            assertThat(hub.feedback().pending()).isZero();
+            assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isZero();
         }
     }
 
@@ -473,7 +475,7 @@ class ForeignSdkAmqpTest {
             batch.delivery().settle();
 
             assertThat(client.pump(Duration.ZERO)).isTrue();
-            assertThat(hub.feedback().pending()).isZero();
+            assertThat(HubInternals.context(hub).feedbackOutbox().pending()).isZero();
         }
     }
 
@@ -587,9 +589,8 @@ class ForeignSdkAmqpTest {
 
     /** The device takes its one queued message and completes it: Success feedback if asked for. */
     private static void completeOnDevice(String deviceId) {
-        List<Delivery> deliveries = new ArrayList<>();
-        hub.cloudToDevice().attach(deviceId, deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), deviceId, true).deliveries;
         assertThat(deliveries).hasSize(1);
-        hub.cloudToDevice().complete(deviceId, deliveries.get(0).sequence());
+        HubInternals.context(hub).cloudToDeviceSpi().complete(deviceId, deliveries.get(0).sequence());
     }
 }

@@ -16,6 +16,8 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.c2d.Delivery;
+import io.github.iothubkit.fakehub.internal.HubInternals;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -81,13 +83,12 @@ class ServiceSdkFeedbackTest {
     @Test
     void aCompletedFullOrPositiveMessageGivesSuccessFeedback() throws Exception {
         hub.devices().create("dev-ok");
-        Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
-        hub.cloudToDevice().attach("dev-ok", deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), "dev-ok", true).deliveries;
         send("dev-ok", "m-full", DeliveryAcknowledgement.Full);
         send("dev-ok", "m-positive", DeliveryAcknowledgement.PositiveOnly);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);
 
-        deliveries.forEach(d -> hub.cloudToDevice().complete("dev-ok", d.sequence()));
+        deliveries.forEach(d -> HubInternals.context(hub).cloudToDeviceSpi().complete("dev-ok", d.sequence()));
 
         assertThat(awaitRecord("m-full").getStatusCode()).isEqualTo(FeedbackStatusCode.success);
         assertThat(awaitRecord("m-positive").getStatusCode()).isEqualTo(FeedbackStatusCode.success);
@@ -96,13 +97,12 @@ class ServiceSdkFeedbackTest {
     @Test
     void aCompletedNoneMessageGivesNoFeedback() throws Exception {
         hub.devices().create("dev-none");
-        Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
-        hub.cloudToDevice().attach("dev-none", deliveries::add, true);
+        List<Delivery> deliveries = StubLink.connect(HubInternals.context(hub).sessions(), "dev-none", true).deliveries;
         send("dev-none", "m-none", DeliveryAcknowledgement.None);
         send("dev-none", "m-marker", DeliveryAcknowledgement.Full);
         await().atMost(WAIT).until(() -> deliveries.size() == 2);
 
-        List.copyOf(deliveries).forEach(d -> hub.cloudToDevice().complete("dev-none", d.sequence()));
+        List.copyOf(deliveries).forEach(d -> HubInternals.context(hub).cloudToDeviceSpi().complete("dev-none", d.sequence()));
 
         // feedback keeps order, so once the later marker arrived the 'none' message would have too
         awaitRecord("m-marker");

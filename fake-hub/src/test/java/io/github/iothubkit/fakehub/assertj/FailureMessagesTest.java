@@ -11,6 +11,7 @@ import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,9 @@ class FailureMessagesTest {
     static FakeIotHubExtension hub = FakeIotHubExtension.newInstance().host("127.0.0.84").manualClock().build();
 
     private static void record(String deviceId, String messageId, String body, Map<String, String> properties) {
-        hub.telemetry().record(new TelemetryMessage(deviceId, "devices/" + deviceId + "/messages/events/",
+        Recorded.record(hub.hub().telemetry(), new TelemetryMessage(deviceId, "devices/" + deviceId + "/messages/events/",
                 body.getBytes(StandardCharsets.UTF_8), Map.of("$.mid", messageId, "$.ct", "application/json"),
-                properties, hub.clock().now()));
+                properties, hub.hub().clock().now()));
     }
 
     private static void matchesGolden(String name, ThrowingCallable failing) throws IOException {
@@ -71,17 +72,17 @@ class FailureMessagesTest {
 
     @Test
     void c2dOutcomeNotReachedSaysWhereTheMessageIs() throws IOException {
-        hub.devices().create("dev1");
-        hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").ack(AckMode.FULL));
+        hub.hub().devices().create("dev1");
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").ack(AckMode.FULL));
         matchesGolden("c2d-outcome-not-reached", () -> assertThat(hub.hub()).c2d("m1")
                 .hasOutcome(C2dOutcome.COMPLETED).now());
     }
 
     @Test
     void c2dUnknownIdSuggestsTheClosestIds() throws IOException {
-        hub.devices().create("dev1");
+        hub.hub().devices().create("dev1");
         for (String id : new String[] {"order-1", "invoice-7", "order-2"}) {
-            hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId(id));
+            hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId(id));
         }
         matchesGolden("c2d-unknown-id", () -> assertThat(hub.hub()).c2d("order-3")
                 .hasOutcome(C2dOutcome.DELIVERED).now());
@@ -89,17 +90,17 @@ class FailureMessagesTest {
 
     @Test
     void deviceReceivedC2dNearMissMarksTheDifferingFields() throws IOException {
-        hub.devices().create("dev1");
-        hub.cloudToDevice().send("dev1", C2dMessage.of("on").messageId("m1").property("cmd", "light"));
-        hub.cloudToDevice().send("dev1", C2dMessage.of("off").messageId("m2").property("cmd", "fan"));
+        hub.hub().devices().create("dev1");
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("on").messageId("m1").property("cmd", "light"));
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("off").messageId("m2").property("cmd", "fan"));
         matchesGolden("device-received-c2d-near-miss", () -> assertThat(hub.hub()).device("dev1")
                 .receivedC2d(message().property("cmd", "light").body("off")).now());
     }
 
     @Test
     void feedbackThatWasNeverAskedForSaysSo() throws IOException {
-        hub.devices().create("dev1");
-        hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1"));
+        hub.hub().devices().create("dev1");
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1"));
         matchesGolden("feedback-not-asked-for", () -> assertThat(hub.hub()).feedback("m1")
                 .hasStatus(FeedbackStatus.SUCCESS).now());
     }

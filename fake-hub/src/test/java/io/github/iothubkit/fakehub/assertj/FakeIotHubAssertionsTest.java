@@ -12,6 +12,7 @@ import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -29,12 +30,12 @@ class FakeIotHubAssertionsTest {
 
     private static TelemetryMessage telemetry(String deviceId, String body, Map<String, String> properties) {
         return new TelemetryMessage(deviceId, "devices/" + deviceId + "/messages/events/",
-                body.getBytes(StandardCharsets.UTF_8), Map.of("$.mid", "tm-1"), properties, hub.clock().now());
+                body.getBytes(StandardCharsets.UTF_8), Map.of("$.mid", "tm-1"), properties, hub.hub().clock().now());
     }
 
     @Test
     void waitsForTelemetryThatArrivesLater() {
-        CompletableFuture.runAsync(() -> hub.telemetry().record(telemetry("dev1", "{\"t\":21}", Map.of("alert", "high"))));
+        CompletableFuture.runAsync(() -> Recorded.record(hub.hub().telemetry(), telemetry("dev1", "{\"t\":21}", Map.of("alert", "high"))));
 
         TelemetryMessage got = assertThat(hub.hub()).telemetry("dev1")
                 .hasMessage(message().property("alert", "high").body("{\"t\":21}")).within(WAIT);
@@ -47,10 +48,10 @@ class FakeIotHubAssertionsTest {
 
     @Test
     void c2dOutcomesAndFeedback() {
-        hub.devices().create("dev1");
-        hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").ack(AckMode.FULL)
-                .expiryTime(hub.clock().now().plusSeconds(5)));
-        CompletableFuture.runAsync(() -> hub.clock().advance(Duration.ofSeconds(10)));
+        hub.hub().devices().create("dev1");
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").ack(AckMode.FULL)
+                .expiryTime(hub.hub().clock().now().plusSeconds(5)));
+        CompletableFuture.runAsync(() -> hub.hub().clock().advance(Duration.ofSeconds(10)));
 
         C2dRecord expired = assertThat(hub.hub()).c2d("m1").hasOutcome(C2dOutcome.EXPIRED).within(WAIT);
 
@@ -62,8 +63,8 @@ class FakeIotHubAssertionsTest {
 
     @Test
     void recordAssertionsFailWithTheField() {
-        hub.devices().create("dev1");
-        C2dRecord r = hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").property("k", "v"));
+        hub.hub().devices().create("dev1");
+        C2dRecord r = hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1").property("k", "v"));
         assertThatThrownBy(() -> assertThat(r).hasProperty("k", "w"))
                 .hasMessage("Expected C2D message 'm1' to have property k: w but it has property k: v");
         assertThatThrownBy(() -> assertThat(r).hasOutcome(C2dOutcome.COMPLETED))

@@ -10,6 +10,7 @@ import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
+import io.github.iothubkit.fakehub.telemetry.Recorded;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +66,7 @@ class RetentionAssertionsTest {
     @Test
     void telemetryAssertionsSayHowManyMessagesOfTheDeviceWereDropped() {
         for (String id : new String[] {"t1", "t2"}) {
-            hub.telemetry().record(new TelemetryMessage("dev", "devices/dev/messages/events/",
+            Recorded.record(hub.telemetry(), new TelemetryMessage("dev", "devices/dev/messages/events/",
                     "{}".getBytes(StandardCharsets.UTF_8), Map.of("$.mid", id), Map.of(), hub.clock().now()));
         }
         assertThat(failure(() -> assertThat(hub).telemetry("dev").hasReceived(2).now()))

@@ -24,7 +24,7 @@ class TwinMethodAssertionsTest {
 
     @Test
     void waitsForAReportedValueThatArrivesLater() {
-        hub.devices().create("dev1");
+        hub.hub().devices().create("dev1");
         CompletableFuture.runAsync(() -> hub.hub().twins().patchReported("dev1", "{\"firmware\":\"1.2\",\"n\":{\"v\":3}}",
                 null));
         Twin twin = assertThat(hub.hub()).twin("dev1").hasReported("firmware", "1.2").within(WAIT);
@@ -36,7 +36,7 @@ class TwinMethodAssertionsTest {
 
     @Test
     void aMissingReportedValueFailsShowingWhatTheTwinHolds() {
-        hub.devices().create("dev1");
+        hub.hub().devices().create("dev1");
         hub.hub().twins().patchReported("dev1", "{\"firmware\":\"1.1\"}", null);
         assertThatThrownBy(() -> assertThat(hub.hub()).twin("dev1").hasReported("firmware", "1.2")
                 .within(Duration.ofMillis(20)))
@@ -49,7 +49,7 @@ class TwinMethodAssertionsTest {
 
     @Test
     void wasInvokedWaitsAndFailsListingWhatWasInvoked() {
-        hub.devices().create("dev1");
+        hub.hub().devices().create("dev1");
         hub.hub().methods().answerFor("dev1", MethodHandler.always(200, "null"));
         CompletableFuture.runAsync(() -> hub.hub().methods().invoke("dev1", "reboot", null));
         MethodInvocation invocation = assertThat(hub.hub()).methods("dev1").wasInvoked("reboot").within(WAIT);

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,7 @@ class C2dRetentionTest {
     private final HubClock clock = HubClock.manual(Instant.parse("2026-01-01T00:00:00Z"));
     private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
     private final FeedbackJournal feedback = new FeedbackJournal(clock);
-    private final List<Delivery> delivered = new ArrayList<>();
-    private final DeviceLink link = delivered::add;
+    private List<Delivery> delivered = List.of();
 
     @BeforeEach
     void register() {
@@ -29,8 +29,10 @@ class C2dRetentionTest {
     }
 
     private CloudToDevice hub(Retention retention) {
-        CloudToDevice c2d = new CloudToDevice(registry, clock, CloudToDevice.Limits.IOT_HUB, feedback, retention);
-        c2d.attach("d", link, true);
+        DeviceSessions sessions = new DeviceSessions();
+        CloudToDevice c2d = new CloudToDevice(registry, clock, CloudToDevice.Limits.IOT_HUB, feedback, retention,
+                sessions, C2dPolicy.NONE);
+        delivered = StubLink.connect(sessions, "d", true).deliveries;
         return c2d;
     }
 

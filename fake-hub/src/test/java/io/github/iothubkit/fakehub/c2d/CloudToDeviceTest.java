@@ -4,24 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.HubClock;
+import io.github.iothubkit.fakehub.internal.Retention;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.session.DeviceSessions;
+import io.github.iothubkit.fakehub.session.Feature;
+import io.github.iothubkit.fakehub.session.StubLink;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The C2D queue's semantics, without sockets: a link here is just a list of deliveries. */
+/** The C2D queue's semantics, without sockets: a device session here is a {@link StubLink}. */
 class CloudToDeviceTest {
 
     private final HubClock clock = HubClock.manual(Instant.parse("2026-01-01T00:00:00Z"));
     private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
     private final FeedbackJournal feedback = new FeedbackJournal(clock);
+    private final DeviceSessions sessions = new DeviceSessions();
     private final CloudToDevice c2d = new CloudToDevice(registry, clock,
-            new CloudToDevice.Limits(50, 64 * 1024, Duration.ofHours(1), 3), feedback);
-    private final List<Delivery> link = new ArrayList<>();
-    private final DeviceLink device = link::add;
+            new CloudToDevice.Limits(50, 64 * 1024, Duration.ofHours(1), 3), feedback,
+            Retention.DEFAULT, sessions, C2dPolicy.NONE);
+    private List<Delivery> link = List.of();
+    private StubLink device;
+
+    /** The device connects; {@code link} is what its session receives. */
+    private StubLink attach(boolean subscribed) {
+        device = StubLink.connect(sessions, "d", subscribed);
+        link = device.deliveries;
+        return device;
+    }
 
     @BeforeEach
     void register() {
@@ -33,9 +45,9 @@ class CloudToDeviceTest {
         for (int i = 0; i < 5; i++) {
             c2d.send("d", C2dMessage.of("x").messageId("m" + i));
         }
-        c2d.attach("d", device, false);
+        attach(false);
         assertThat(link).isEmpty();
-        c2d.subscribed("d", device);
+        device.subscribe(Feature.C2D);
         assertThat(link).extracting(Delivery::message).extracting(C2dMessage::messageId).containsExactly("m0", "m1", "m2");
         c2d.complete("d", link.get(0).sequence());
         assertThat(link).extracting(d -> d.message().messageId()).containsExactly("m0", "m1", "m2", "m3");
@@ -44,40 +56,36 @@ class CloudToDeviceTest {
     @Test
     void putsUnacknowledgedMessagesBackAtTheHeadOnDisconnectAndFlagsThemAsRedeliveries() {
         c2d.send("d", C2dMessage.of("x").messageId("a"));
-        c2d.attach("d", device, true);
+        attach(true);
         c2d.send("d", C2dMessage.of("x").messageId("b"));
-        c2d.detach("d", device);
+        device.disconnect();
         c2d.send("d", C2dMessage.of("x").messageId("c"));
-        link.clear();
-        DeviceLink again = link::add;
-        c2d.attach("d", again, true);
+        attach(true);
         assertThat(link).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
                 .containsExactly("a*", "b*", "c");
     }
 
     @Test
     void unsubscribingStopsDeliveryAndPutsWhatTheDeviceHeldBackAtTheHead() {
-        c2d.attach("d", device, true);
+        attach(true);
         c2d.send("d", C2dMessage.of("x").messageId("a"));
-        c2d.unsubscribed("d", device);
+        device.unsubscribe(Feature.C2D);
         assertThat(c2d.find("a").orElseThrow().outcome()).isEqualTo(C2dOutcome.ENQUEUED);
         c2d.send("d", C2dMessage.of("x").messageId("b"));
         assertThat(link).extracting(d -> d.message().messageId()).containsExactly("a");
         link.clear();
-        c2d.subscribed("d", device);
+        device.subscribe(Feature.C2D);
         assertThat(link).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
                 .containsExactly("a*", "b");
     }
 
     @Test
     void aLateUnsubscribeOrCloseOfATakenOverConnectionLeavesTheNewOneServed() {
-        List<Delivery> newer = new ArrayList<>();
-        DeviceLink takeover = newer::add;
-        c2d.attach("d", device, true);
+        StubLink first = attach(true);
         c2d.send("d", C2dMessage.of("x").messageId("a"));
-        c2d.attach("d", takeover, true);
-        c2d.unsubscribed("d", device);
-        c2d.detach("d", device);
+        List<Delivery> newer = attach(true).deliveries;
+        first.unsubscribe(Feature.C2D);
+        first.disconnect();
         c2d.send("d", C2dMessage.of("x").messageId("b"));
         assertThat(newer).extracting(d -> d.message().messageId() + (d.redelivery() ? "*" : ""))
                 .containsExactly("a*", "b");
@@ -86,10 +94,11 @@ class CloudToDeviceTest {
 
     @Test
     void anUnsubscribeAfterTheDeviceWasDeletedLeavesNoConnectionBehind() {
-        c2d.attach("d", device, true);
+        attach(true);
         registry.delete("d");
         c2d.deviceDeleted("d");
-        c2d.unsubscribed("d", device);
+        sessions.forget("d");
+        device.unsubscribe(Feature.C2D);
         registry.create("d");
         c2d.send("d", C2dMessage.of("x").messageId("fresh"));
         assertThat(link).isEmpty();
@@ -100,7 +109,7 @@ class CloudToDeviceTest {
     @Test
     void aDuplicateOrLateAckChangesNothing() {
         c2d.send("d", C2dMessage.of("x").messageId("a").ack(AckMode.FULL));
-        c2d.attach("d", device, true);
+        attach(true);
         long seq = link.get(0).sequence();
         c2d.complete("d", seq);
         c2d.complete("d", seq);
@@ -111,7 +120,7 @@ class CloudToDeviceTest {
 
     @Test
     void countsDeliveredButUnacknowledgedMessagesAgainstTheQueueDepth() {
-        c2d.attach("d", device, true);
+        attach(true);
         for (int i = 0; i < 50; i++) {
             c2d.send("d", C2dMessage.of("x"));
         }
@@ -124,18 +133,18 @@ class CloudToDeviceTest {
     @Test
     void expiresAMessageThatWasHeldByTheDeviceWhenItsTimeCameOnceItComesBack() {
         c2d.send("d", C2dMessage.of("x").messageId("held").ack(AckMode.NEGATIVE));
-        c2d.attach("d", device, true);
+        attach(true);
         clock.advance(Duration.ofHours(2));
         c2d.expireDue();
         assertThat(c2d.find("held").orElseThrow().outcome()).isEqualTo(C2dOutcome.DELIVERED);
-        c2d.detach("d", device);
+        device.disconnect();
         assertThat(c2d.find("held").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);
         assertThat(feedback.records()).extracting(FeedbackRecord::status).containsExactly(FeedbackStatus.EXPIRED);
     }
 
     @Test
     void neverDeliversAMessageSentAlreadyExpired() {
-        c2d.attach("d", device, true);
+        attach(true);
         c2d.send("d", C2dMessage.of("x").messageId("late").expiryTime(clock.now().minusSeconds(1)));
         assertThat(link).isEmpty();
         assertThat(c2d.find("late").orElseThrow().outcome()).isEqualTo(C2dOutcome.EXPIRED);

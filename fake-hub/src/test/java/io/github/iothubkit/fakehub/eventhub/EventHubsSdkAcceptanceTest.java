@@ -53,7 +53,7 @@ class EventHubsSdkAcceptanceTest {
     @BeforeAll
     static void trustTheHub() throws Exception {
         previousDefault = SSLContext.getDefault();
-        SSLContext.setDefault(hub.trust().sslContext());
+        SSLContext.setDefault(hub.hub().trust().sslContext());
     }
 
     @AfterAll
@@ -80,7 +80,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void theSyncConsumerReadsWithACreditOfOneAtATime() throws Exception {
-        DeviceClient client = device(hub.devices().create("sync-reader"));
+        DeviceClient client = device(hub.hub().devices().create("sync-reader"));
         send(client, "sync-reader", 0, 3);
         com.azure.messaging.eventhubs.EventHubConsumerClient sync = new EventHubClientBuilder()
                 .connectionString(hub.hub().eventHubsConnectionString()).consumerGroup("$Default")
@@ -95,7 +95,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void aConsumerOverWebSocketsReadsThroughPort443() throws Exception {
-        DeviceClient client = device(hub.devices().create("ws-reader"));
+        DeviceClient client = device(hub.hub().devices().create("ws-reader"));
         send(client, "ws-reader", 0, 2);
         EventHubConsumerAsyncClient consumer = new EventHubClientBuilder()
                 .connectionString(hub.hub().eventHubsConnectionString())
@@ -111,7 +111,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void aWrongKeyOrAnUnknownConsumerGroupIsRefusedAndTheEndpointServesOthers() throws Exception {
-        DeviceClient client = device(hub.devices().create("guarded"));
+        DeviceClient client = device(hub.hub().devices().create("guarded"));
         send(client, "guarded", 0, 1);
         String partition = hub.hub().eventHub().partitionOf("guarded");
         String wrongKey = hub.hub().eventHubsConnectionString().replaceFirst("SharedAccessKey=[^;]+",
@@ -157,10 +157,10 @@ class EventHubsSdkAcceptanceTest {
     /** Sends {@code count} readings, advancing the hub's clock a second before each. */
     private List<TelemetryMessage> send(DeviceClient client, String deviceId, int from, int count) throws Exception {
         for (int i = from; i < from + count; i++) {
-            hub.clock().advance(Duration.ofSeconds(1));
+            hub.hub().clock().advance(Duration.ofSeconds(1));
             client.sendEvent(reading(i));
         }
-        return hub.telemetry().await(deviceId, from + count, WAIT);
+        return hub.hub().telemetry().await(deviceId, from + count, WAIT);
     }
 
     private static List<EventData> read(EventHubConsumerAsyncClient consumer, String partition, EventPosition start,
@@ -175,7 +175,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void consumerReadsTelemetryWithEveryPropertyIotHubStamps() throws Exception {
-        DeviceIdentity thermostat = hub.devices().create("thermostat");
+        DeviceIdentity thermostat = hub.hub().devices().create("thermostat");
         DeviceClient client = device(thermostat);
         List<TelemetryMessage> sent = send(client, "thermostat", 0, 3);
         String partition = hub.hub().eventHub().partitionOf("thermostat");
@@ -204,14 +204,14 @@ class EventHubsSdkAcceptanceTest {
             assertThat(e.getEnqueuedTime()).isEqualTo(sent.get(i).receivedTime().truncatedTo(
                     java.time.temporal.ChronoUnit.MILLIS));
         }
-        // hub.telemetry() and the endpoint agree
+        // hub.hub().telemetry() and the endpoint agree
         assertThat(hub.hub().eventHub().events(partition)).extracting(HubEvent::messageId)
                 .containsExactlyElementsOf(sent.stream().map(TelemetryMessage::messageId).toList());
     }
 
     @Test
     void entityAndPartitionPropertiesComeFromManagement() throws Exception {
-        DeviceClient client = device(hub.devices().create("meter"));
+        DeviceClient client = device(hub.hub().devices().create("meter"));
         send(client, "meter", 0, 2);
         String partition = hub.hub().eventHub().partitionOf("meter");
         EventHubConsumerAsyncClient consumer = consumer("$Default");
@@ -225,7 +225,7 @@ class EventHubsSdkAcceptanceTest {
         assertThat(mine.isEmpty()).isFalse();
         assertThat(mine.getBeginningSequenceNumber()).isZero();
         assertThat(mine.getLastEnqueuedSequenceNumber()).isEqualTo(1L);
-        assertThat(mine.getLastEnqueuedTime()).isEqualTo(hub.clock().now().truncatedTo(
+        assertThat(mine.getLastEnqueuedTime()).isEqualTo(hub.hub().clock().now().truncatedTo(
                 java.time.temporal.ChronoUnit.MILLIS));
         String other = entity.getPartitionIds().stream().filter(p -> !p.equals(partition)).findFirst().orElseThrow();
         PartitionProperties empty = consumer.getPartitionProperties(other).block(WAIT);
@@ -235,7 +235,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void everyEventPositionStartsWhereEventHubsWould() throws Exception {
-        DeviceClient client = device(hub.devices().create("sensor"));
+        DeviceClient client = device(hub.hub().devices().create("sensor"));
         send(client, "sensor", 0, 5);
         String partition = hub.hub().eventHub().partitionOf("sensor");
         List<HubEvent> kept = hub.hub().eventHub().events(partition);
@@ -269,8 +269,8 @@ class EventHubsSdkAcceptanceTest {
     @Test
     void twoConsumerGroupsEachSeeEveryEvent() throws Exception {
         hub.hub().eventHub().createConsumerGroup("analytics");
-        DeviceClient a = device(hub.devices().create("device-a"));
-        DeviceClient b = device(hub.devices().create("device-b"));
+        DeviceClient a = device(hub.hub().devices().create("device-a"));
+        DeviceClient b = device(hub.hub().devices().create("device-b"));
         send(a, "device-a", 0, 2);
         send(b, "device-b", 0, 2);
 
@@ -285,8 +285,8 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void eventProcessorClientReadsEveryEventAndCheckpoints() throws Exception {
-        DeviceClient a = device(hub.devices().create("proc-a"));
-        DeviceClient b = device(hub.devices().create("proc-b"));
+        DeviceClient a = device(hub.hub().devices().create("proc-a"));
+        DeviceClient b = device(hub.hub().devices().create("proc-b"));
         send(a, "proc-a", 0, 3);
         send(b, "proc-b", 0, 3);
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
@@ -319,7 +319,7 @@ class EventHubsSdkAcceptanceTest {
 
     @Test
     void anEpochReceiverTakesOverFromANonEpochOne() throws Exception {
-        DeviceClient client = device(hub.devices().create("owned"));
+        DeviceClient client = device(hub.hub().devices().create("owned"));
         send(client, "owned", 0, 1);
         String partition = hub.hub().eventHub().partitionOf("owned");
         EventHubConsumerAsyncClient plain = consumer("$Default");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * hub.faults() against a raw MQTT device: what a device and a sender see, and what the hub records. Flat
+ * hub.hub().faults() against a raw MQTT device: what a device and a sender see, and what the hub records. Flat
  * on purpose: surefire runs nested classes in separate forks under a -Dtest filter, and they share a host.
  */
 class FaultsAcceptanceTest {
@@ -33,8 +33,8 @@ class FaultsAcceptanceTest {
 
     @Test
     void refusesTheNextConnectsWithTheChosenCodeThenLetsTheDeviceIn() {
-        DeviceIdentity dev = hub.devices().create("dev-refused");
-        hub.faults().inject("dev-refused", Fault.refuseConnect(ConnectRefusal.SERVER_UNAVAILABLE).times(2));
+        DeviceIdentity dev = hub.hub().devices().create("dev-refused");
+        hub.hub().faults().inject("dev-refused", Fault.refuseConnect(ConnectRefusal.SERVER_UNAVAILABLE).times(2));
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev)) {
             for (int i = 0; i < 2; i++) {
                 assertThatThrownBy(device::connect).isInstanceOfSatisfying(Mqtt3ConnAckException.class,
@@ -42,37 +42,37 @@ class FaultsAcceptanceTest {
                                 .isEqualTo(Mqtt3ConnAckReturnCode.SERVER_UNAVAILABLE));
             }
             device.connect();
-            await().atMost(WAIT).until(() -> hub.isConnected("dev-refused"));
+            await().atMost(WAIT).until(() -> hub.hub().isConnected("dev-refused"));
         }
     }
 
     @Test
     void dropsAConnectionNowAndClearRemovesPendingRefusals() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-drop");
+        DeviceIdentity dev = hub.hub().devices().create("dev-drop");
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect()) {
-            assertThat(hub.faults().dropConnection("dev-drop")).isTrue();
+            assertThat(hub.hub().faults().dropConnection("dev-drop")).isTrue();
             device.awaitDisconnected(WAIT);
-            hub.faults().inject("dev-drop", Fault.refuseConnect(ConnectRefusal.NOT_AUTHORIZED));
-            assertThat(hub.faults().describe()).containsExactly(
+            hub.hub().faults().inject("dev-drop", Fault.refuseConnect(ConnectRefusal.NOT_AUTHORIZED));
+            assertThat(hub.hub().faults().describe()).containsExactly(
                     "refuse the next 1 connect(s) of 'dev-drop' with NOT_AUTHORIZED");
-            hub.faults().clear();
+            hub.hub().faults().clear();
             device.connect();
-            assertThat(hub.faults().describe()).isEmpty();
+            assertThat(hub.hub().faults().describe()).isEmpty();
         }
     }
 
     @Test
     void withheldAcksKeepMessagesDeliveredUntilReleased() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-withhold");
-        hub.faults().inject("dev-withhold", Fault.withholdAcks());
+        DeviceIdentity dev = hub.hub().devices().create("dev-withhold");
+        hub.hub().faults().inject("dev-withhold", Fault.withholdAcks());
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect().subscribe()) {
-            hub.cloudToDevice().send("dev-withhold", C2dMessage.of("a").messageId("w1"));
+            hub.hub().cloudToDevice().send("dev-withhold", C2dMessage.of("a").messageId("w1"));
             device.take(WAIT).acknowledge();
             device.sendTelemetry(""); // same connection, after the PUBACK: once it is recorded, the ack was seen
-            assertThat(hub.telemetry().await("dev-withhold", 1, WAIT)).hasSize(1);
-            assertThat(hub.cloudToDevice().find("w1").orElseThrow().outcome()).isEqualTo(C2dOutcome.DELIVERED);
+            assertThat(hub.hub().telemetry().await("dev-withhold", 1, WAIT)).hasSize(1);
+            assertThat(hub.hub().cloudToDevice().find("w1").orElseThrow().outcome()).isEqualTo(C2dOutcome.DELIVERED);
 
-            hub.faults().releaseAcks("dev-withhold");
+            hub.hub().faults().releaseAcks("dev-withhold");
 
             assertThat(hub.hub()).c2d("w1").hasOutcome(C2dOutcome.COMPLETED).within(WAIT);
         }
@@ -80,32 +80,32 @@ class FaultsAcceptanceTest {
 
     @Test
     void acksWithheldOnAConnectionThatClosedAreLostSoTheMessageComesAgain() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-lost");
-        hub.faults().inject("dev-lost", Fault.withholdAcks());
+        DeviceIdentity dev = hub.hub().devices().create("dev-lost");
+        hub.hub().faults().inject("dev-lost", Fault.withholdAcks());
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect().subscribe()) {
-            hub.cloudToDevice().send("dev-lost", C2dMessage.of("a").messageId("l1"));
+            hub.hub().cloudToDevice().send("dev-lost", C2dMessage.of("a").messageId("l1"));
             device.take(WAIT).acknowledge();
             device.sendTelemetry("");
-            hub.telemetry().await("dev-lost", 1, WAIT);
-            hub.faults().dropConnection("dev-lost");
+            hub.hub().telemetry().await("dev-lost", 1, WAIT);
+            hub.hub().faults().dropConnection("dev-lost");
             device.awaitDisconnected(WAIT);
-            hub.faults().releaseAcks("dev-lost");
+            hub.hub().faults().releaseAcks("dev-lost");
 
             device.connect();
             device.take(WAIT).acknowledge(); // the same message again (HiveMQ hides the DUP flag)
             assertThat(hub.hub()).c2d("l1").hasOutcome(C2dOutcome.COMPLETED).within(WAIT);
-            assertThat(hub.cloudToDevice().find("l1").orElseThrow().deliveryCount()).isEqualTo(2);
+            assertThat(hub.hub().cloudToDevice().find("l1").orElseThrow().deliveryCount()).isEqualTo(2);
         }
     }
 
     @Test
     void delaysDeliveryButKeepsTheOrder() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-slow");
-        hub.faults().inject("dev-slow", Fault.delayDelivery(Duration.ofMillis(400)));
+        DeviceIdentity dev = hub.hub().devices().create("dev-slow");
+        hub.hub().faults().inject("dev-slow", Fault.delayDelivery(Duration.ofMillis(400)));
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect().subscribe()) {
             long start = System.nanoTime();
-            hub.cloudToDevice().send("dev-slow", C2dMessage.of("1").messageId("s1"));
-            hub.cloudToDevice().send("dev-slow", C2dMessage.of("2").messageId("s2"));
+            hub.hub().cloudToDevice().send("dev-slow", C2dMessage.of("1").messageId("s1"));
+            hub.hub().cloudToDevice().send("dev-slow", C2dMessage.of("2").messageId("s2"));
             Mqtt3Publish first = device.take(WAIT);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
             Mqtt3Publish second = device.take(WAIT);
@@ -116,54 +116,54 @@ class FaultsAcceptanceTest {
 
     @Test
     void failsTheNextSendsWithTheChosenRealHubError() {
-        hub.devices().create("dev-send");
-        hub.faults().inject("dev-send", Fault.failSend(SendError.THROTTLED).times(2));
+        hub.hub().devices().create("dev-send");
+        hub.hub().faults().inject("dev-send", Fault.failSend(SendError.THROTTLED).times(2));
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> hub.cloudToDevice().send("dev-send", C2dMessage.of("x")))
+            assertThatThrownBy(() -> hub.hub().cloudToDevice().send("dev-send", C2dMessage.of("x")))
                     .isInstanceOfSatisfying(ThrottledException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(429001);
                         assertThat(e.getMessage()).startsWith("ErrorCode:ThrottlingException;");
                     });
         }
-        assertThat(hub.cloudToDevice().send("dev-send", C2dMessage.of("x")).outcome()).isEqualTo(C2dOutcome.ENQUEUED);
+        assertThat(hub.hub().cloudToDevice().send("dev-send", C2dMessage.of("x")).outcome()).isEqualTo(C2dOutcome.ENQUEUED);
     }
 
     @Test
     void aHubWideSendFaultHitsWhicheverDeviceIsNext() {
-        hub.devices().create("dev-a");
-        hub.faults().inject(Fault.failSend(SendError.QUEUE_FULL)).inject(Fault.failSend(SendError.DEVICE_NOT_FOUND));
-        assertThatThrownBy(() -> hub.cloudToDevice().send("dev-a", C2dMessage.of("x")))
+        hub.hub().devices().create("dev-a");
+        hub.hub().faults().inject(Fault.failSend(SendError.QUEUE_FULL)).inject(Fault.failSend(SendError.DEVICE_NOT_FOUND));
+        assertThatThrownBy(() -> hub.hub().cloudToDevice().send("dev-a", C2dMessage.of("x")))
                 .isInstanceOf(QueueFullException.class);
-        assertThatThrownBy(() -> hub.cloudToDevice().send("dev-a", C2dMessage.of("x")))
+        assertThatThrownBy(() -> hub.hub().cloudToDevice().send("dev-a", C2dMessage.of("x")))
                 .isInstanceOfSatisfying(DeviceNotFoundException.class,
                         e -> assertThat(((C2dSendException) e).errorCode()).isEqualTo(404001));
-        assertThat(hub.cloudToDevice().records()).isEmpty();
-        assertThatThrownBy(() -> hub.faults().inject(Fault.withholdAcks()))
+        assertThat(hub.hub().cloudToDevice().records()).isEmpty();
+        assertThatThrownBy(() -> hub.hub().faults().inject(Fault.withholdAcks()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inject(deviceId, fault)");
     }
 
     @Test
     void killTcpClosesTheConnectionAfterTheDelayAndTheMessageIsStillRecorded() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-kill");
+        DeviceIdentity dev = hub.hub().devices().create("dev-kill");
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect()) {
             long start = System.nanoTime();
             device.sendTelemetry("AzIoTHub_FaultOperationType=KillTcp&AzIoTHub_FaultOperationCloseReason=boom"
                     + "&AzIoTHub_FaultOperationDelayInSecs=1");
             device.awaitDisconnected(WAIT);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-            assertThat(hub.telemetry().messages("dev-kill")).singleElement()
+            assertThat(hub.hub().telemetry().messages("dev-kill")).singleElement()
                     .satisfies(m -> assertThat(m.properties()).containsEntry("AzIoTHub_FaultOperationType", "KillTcp"));
         }
     }
 
     @Test
     void shutDownMqttClosesCleanlyAndAmqpOnlyFaultsAreIgnored() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-bye");
+        DeviceIdentity dev = hub.hub().devices().create("dev-bye");
         try (MqttTestDevice device = new MqttTestDevice(hub.hub(), dev).connect()) {
             device.sendTelemetry("AzIoTHub_FaultOperationType=KillAmqpConnection&AzIoTHub_FaultOperationDelayInSecs=0");
             device.sendTelemetry("AzIoTHub_FaultOperationType=ShutDownMqtt&AzIoTHub_FaultOperationCloseReason=byebye");
             device.awaitDisconnected(WAIT);
-            assertThat(hub.telemetry().messages("dev-bye")).hasSize(2); // the ignored one did not close it
+            assertThat(hub.hub().telemetry().messages("dev-bye")).hasSize(2); // the ignored one did not close it
         }
     }
 }

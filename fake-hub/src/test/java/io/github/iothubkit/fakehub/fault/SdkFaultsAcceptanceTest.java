@@ -27,8 +27,8 @@ class SdkFaultsAcceptanceTest {
 
     @Test
     void aThrottledSendReachesTheServiceSdkWithIotHubsThrottleCondition() throws Exception {
-        hub.devices().create("dev-throttled");
-        hub.faults().inject("dev-throttled", Fault.failSend(SendError.THROTTLED))
+        hub.hub().devices().create("dev-throttled");
+        hub.hub().faults().inject("dev-throttled", Fault.failSend(SendError.THROTTLED))
                 .inject("dev-throttled", Fault.failSend(SendError.QUEUE_FULL));
         MessagingClient messaging = HubClients.messagingClient(hub.hub());
         messaging.open();
@@ -42,7 +42,7 @@ class SdkFaultsAcceptanceTest {
             assertThatThrownBy(() -> messaging.send("dev-throttled", m))
                     .isInstanceOf(IotHubDeviceMaximumQueueDepthExceededException.class);
             messaging.send("dev-throttled", m);
-            assertThat(hub.cloudToDevice().queued("dev-throttled")).hasSize(1);
+            assertThat(hub.hub().cloudToDevice().queued("dev-throttled")).hasSize(1);
         } finally {
             messaging.close();
         }
@@ -50,7 +50,7 @@ class SdkFaultsAcceptanceTest {
 
     @Test
     void theDeviceSdkReconnectsAfterItsOwnKillTcpFaultMessage() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-sdk-kill");
+        DeviceIdentity dev = hub.hub().devices().create("dev-sdk-kill");
         DeviceClient client = HubClients.deviceClient(hub.hub(), dev);
         List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
         client.setConnectionStatusChangeCallback(c -> statuses.add(c.getNewStatus()), null);
@@ -65,7 +65,7 @@ class SdkFaultsAcceptanceTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statuses).containsSubsequence(
                     IotHubConnectionStatus.CONNECTED, IotHubConnectionStatus.DISCONNECTED_RETRYING,
                     IotHubConnectionStatus.CONNECTED));
-            assertThat(hub.isConnected("dev-sdk-kill")).isTrue();
+            assertThat(hub.hub().isConnected("dev-sdk-kill")).isTrue();
         } finally {
             client.close();
         }

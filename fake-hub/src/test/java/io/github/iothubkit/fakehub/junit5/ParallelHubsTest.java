@@ -29,8 +29,8 @@ class ParallelHubsTest {
 
     @Test
     void twoHubsServeTheSameDeviceIdIndependently() throws Exception {
-        assertThat(left.host()).startsWith("127.0.1.").isNotEqualTo(right.host());
-        assertThat(right.host()).startsWith("127.0.1.");
+        assertThat(left.hub().host()).startsWith("127.0.1.").isNotEqualTo(right.hub().host());
+        assertThat(right.hub().host()).startsWith("127.0.1.");
         BlockingQueue<String> leftInbox = new LinkedBlockingQueue<>();
         BlockingQueue<String> rightInbox = new LinkedBlockingQueue<>();
         BlockingQueue<FeedbackRecord> rightFeedback = new LinkedBlockingQueue<>();
@@ -61,7 +61,7 @@ class ParallelHubsTest {
             assertThat(record.getOriginalMessageId()).isEqualTo("r1");
             assertThat(leftInbox).isEmpty();
             assertThat(rightInbox).isEmpty();
-            assertThat(left.feedback().records()).isEmpty();
+            assertThat(left.hub().feedback().records()).isEmpty();
         } finally {
             feedback.stop();
             leftService.close();
@@ -72,7 +72,7 @@ class ParallelHubsTest {
     }
 
     private static DeviceClient device(FakeIotHubExtension hub, BlockingQueue<String> inbox) throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev1");
+        DeviceIdentity dev = hub.hub().devices().create("dev1");
         DeviceClient client = HubClients.deviceClient(hub.hub(), dev);
         client.setMessageCallback((m, ctx) -> {
             inbox.add(new String(m.getBytes(), StandardCharsets.UTF_8));

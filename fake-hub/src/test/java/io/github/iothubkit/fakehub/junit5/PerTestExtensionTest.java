@@ -27,7 +27,7 @@ class PerTestExtensionTest {
     void startsAHubForTheTest(FakeIotHub injected) {
         assertThat(injected).isSameAs(hub.hub());
         assertThat(injected.host()).isEqualTo("127.0.0.80");
-        hub.devices().create("dev1");
+        hub.hub().devices().create("dev1");
         previous = injected;
     }
 
@@ -35,7 +35,7 @@ class PerTestExtensionTest {
     @Order(2)
     void theNextTestGetsAFreshHubAndThePreviousOneIsClosed() throws Exception {
         assertThat(hub.hub()).isNotSameAs(previous);
-        assertThat(hub.devices().list()).isEmpty();
+        assertThat(hub.hub().devices().list()).isEmpty();
         hub.hub().close(); // free the port to show the previous hub let go of it too
         assertThatCode(() -> {
             try (ServerSocket probe = new ServerSocket()) {

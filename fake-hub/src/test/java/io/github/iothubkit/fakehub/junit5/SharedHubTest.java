@@ -25,13 +25,13 @@ class SharedHubTest {
     void extensionsAskingForASharedHubGetTheSameOne() {
         assertThat(one.hub()).isSameAs(other.hub());
         seen = one.hub();
-        one.devices().create("left-behind");
+        one.hub().devices().create("left-behind");
     }
 
     @Test
     @Order(2)
     void itIsResetBetweenTests() {
         assertThat(one.hub()).isSameAs(seen);
-        assertThat(one.devices().list()).isEmpty();
+        assertThat(one.hub().devices().list()).isEmpty();
     }
 }

@@ -27,12 +27,12 @@ class StaticExtensionTest {
     @Order(1)
     void theFieldIsAHandleToAHubOnAnAutomaticLoopbackAddress() {
         first = hub.hub();
-        clockStart = hub.clock().now();
-        assertThat(hub.host()).startsWith("127.0.1.");
-        hub.devices().create("dev1");
-        hub.cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1"));
-        hub.clock().advance(Duration.ofMinutes(5));
-        assertThat(hub.cloudToDevice().records()).hasSize(1);
+        clockStart = hub.hub().clock().now();
+        assertThat(hub.hub().host()).startsWith("127.0.1.");
+        hub.hub().devices().create("dev1");
+        hub.hub().cloudToDevice().send("dev1", C2dMessage.of("x").messageId("m1"));
+        hub.hub().clock().advance(Duration.ofMinutes(5));
+        assertThat(hub.hub().cloudToDevice().records()).hasSize(1);
     }
 
     @Test

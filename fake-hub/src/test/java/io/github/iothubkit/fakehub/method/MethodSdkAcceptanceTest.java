@@ -47,7 +47,7 @@ class MethodSdkAcceptanceTest {
 
     private DeviceClient answeringDevice(String id, com.microsoft.azure.sdk.iot.device.twin.MethodCallback callback)
             throws Exception {
-        DeviceIdentity device = hub.devices().find(id).orElseGet(() -> hub.devices().create(id));
+        DeviceIdentity device = hub.hub().devices().find(id).orElseGet(() -> hub.hub().devices().create(id));
         DeviceClient client = HubClients.deviceClient(hub.hub(), device);
         client.open(true);
         client.subscribeToMethods(callback, null);
@@ -94,7 +94,7 @@ class MethodSdkAcceptanceTest {
 
     @Test
     void offlineOrUnknownDeviceIs404WithIotHubsCodes() throws Exception {
-        hub.devices().create("sleeper");
+        hub.hub().devices().create("sleeper");
         DirectMethodRequestOptions noWait = DirectMethodRequestOptions.builder().methodConnectTimeoutSeconds(0).build();
         assertThatThrownBy(() -> methods.invoke("sleeper", "wake", noWait))
                 .isInstanceOfSatisfying(IotHubNotFoundException.class, e -> {
@@ -113,14 +113,14 @@ class MethodSdkAcceptanceTest {
             }
         });
         hub.hub().methods().awaitInvocation("sleeper", "wakeLater", WAIT);
-        hub.clock().advance(Duration.ofSeconds(200));
+        hub.hub().clock().advance(Duration.ofSeconds(200));
         assertThatThrownBy(() -> waiting.get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(IotHubNotFoundException.class)
                 .satisfies(e -> assertThat(((IotHubNotFoundException) e.getCause()).getErrorCode()).isEqualTo(404103));
     }
 
     @Test
     void waitsForTheDeviceToConnectWithinTheConnectTimeout() throws Exception {
-        hub.devices().create("late");
+        hub.hub().devices().create("late");
         CompletableFuture<Integer> call = CompletableFuture.supplyAsync(() -> {
             try {
                 return methods.invoke("late", "hello", DirectMethodRequestOptions.builder()
@@ -163,7 +163,7 @@ class MethodSdkAcceptanceTest {
                 }
             });
             assertThat(received.await(15, TimeUnit.SECONDS)).as("the device got the request").isTrue();
-            hub.clock().advance(Duration.ofSeconds(10));
+            hub.hub().clock().advance(Duration.ofSeconds(10));
             assertThatThrownBy(() -> call.get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(IotHubGatewayTimeoutException.class)
                     .satisfies(e -> assertThat(((IotHubGatewayTimeoutException) e.getCause()).getErrorCode())
                             .isEqualTo(504101));
@@ -181,7 +181,7 @@ class MethodSdkAcceptanceTest {
 
     @Test
     void methodsAndTwinsWorkOverMqttOnWebSockets() throws Exception {
-        DeviceIdentity identity = hub.devices().create("ws-device");
+        DeviceIdentity identity = hub.hub().devices().create("ws-device");
         DeviceClient device = new DeviceClient(identity.connectionString(),
                 com.microsoft.azure.sdk.iot.device.IotHubClientProtocol.MQTT_WS,
                 com.microsoft.azure.sdk.iot.device.ClientOptions.builder().sslContext(hub.hub().trust().sslContext())
@@ -203,7 +203,7 @@ class MethodSdkAcceptanceTest {
 
     @Test
     void aSimulatedDeviceAnswersServiceSideCode() throws Exception {
-        hub.devices().create("simulated");
+        hub.hub().devices().create("simulated");
         hub.hub().methods().answerFor("simulated", MethodHandler.always(200, "{\"firmware\":\"2.0\"}"));
         var response = methods.invoke("simulated", "getFirmware");
         assertThat(response.getStatus()).isEqualTo(200);

@@ -65,7 +65,7 @@ class DeviceSdkAcceptanceTest {
 
     private DeviceClient client(String connectionString) {
         DeviceClient client = new DeviceClient(connectionString, IotHubClientProtocol.MQTT,
-                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+                ClientOptions.builder().sslContext(hub.hub().trust().sslContext()).build());
         clients.add(client);
         return client;
     }
@@ -93,10 +93,10 @@ class DeviceSdkAcceptanceTest {
 
     @Test
     void deliversEverySystemAndApplicationPropertyIntact() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-props");
+        DeviceIdentity dev = hub.hub().devices().create("dev-props");
         BlockingQueue<Message> received = receiving(client(dev));
 
-        hub.cloudToDevice().send("dev-props", C2dMessage.of("{\"t\":21.5}").messageId("m1").correlationId("c 1/2")
+        hub.hub().cloudToDevice().send("dev-props", C2dMessage.of("{\"t\":21.5}").messageId("m1").correlationId("c 1/2")
                 .contentType("application/json").contentEncoding("utf-8").userId("user-1").ack(AckMode.FULL)
                 .property("plain", "value").property("with space", "a b&c=d/e?f#g%h+i").property("unicode", "grüße ☃"));
 
@@ -116,11 +116,11 @@ class DeviceSdkAcceptanceTest {
 
     @Test
     void queuesMessagesForAnOfflineDeviceAndDeliversThemInOrderOnConnect() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-offline");
+        DeviceIdentity dev = hub.hub().devices().create("dev-offline");
         for (int i = 0; i < 3; i++) {
-            hub.cloudToDevice().send("dev-offline", C2dMessage.of("m" + i).messageId("off-" + i));
+            hub.hub().cloudToDevice().send("dev-offline", C2dMessage.of("m" + i).messageId("off-" + i));
         }
-        assertThat(hub.cloudToDevice().queued("dev-offline")).hasSize(3);
+        assertThat(hub.hub().cloudToDevice().queued("dev-offline")).hasSize(3);
 
         BlockingQueue<Message> received = receiving(client(dev));
 
@@ -131,17 +131,17 @@ class DeviceSdkAcceptanceTest {
 
     @Test
     void refusesBadKeyUnknownAndDisabledDevices() {
-        DeviceIdentity dev = hub.devices().create("dev-auth");
-        String wrongKey = dev.connectionString().replace(dev.primaryKey(), hub.devices().create("other").primaryKey());
+        DeviceIdentity dev = hub.hub().devices().create("dev-auth");
+        String wrongKey = dev.connectionString().replace(dev.primaryKey(), hub.hub().devices().create("other").primaryKey());
         assertRefused(wrongKey);
         assertRefused("HostName=127.0.0.21;DeviceId=nobody;SharedAccessKey=" + dev.primaryKey());
-        hub.devices().disable("dev-auth");
+        hub.hub().devices().disable("dev-auth");
         assertRefused(dev.connectionString());
     }
 
     @Test
     void refusesAnExpiredToken() {
-        DeviceIdentity dev = hub.devices().create("dev-expired");
+        DeviceIdentity dev = hub.hub().devices().create("dev-expired");
         String token = SasToken.create("127.0.0.21/devices/dev-expired", null, dev.primaryKey(),
                 Instant.now().minusSeconds(60));
         assertRefused("HostName=127.0.0.21;DeviceId=dev-expired;SharedAccessSignature=" + token);
@@ -160,32 +160,32 @@ class DeviceSdkAcceptanceTest {
 
     @Test
     void reportsQueueFullAndTooLarge() {
-        hub.devices().create("dev-limits");
+        hub.hub().devices().create("dev-limits");
         for (int i = 0; i < 50; i++) {
-            hub.cloudToDevice().send("dev-limits", C2dMessage.of("x"));
+            hub.hub().cloudToDevice().send("dev-limits", C2dMessage.of("x"));
         }
-        assertThatThrownBy(() -> hub.cloudToDevice().send("dev-limits", C2dMessage.of("x")))
+        assertThatThrownBy(() -> hub.hub().cloudToDevice().send("dev-limits", C2dMessage.of("x")))
                 .isInstanceOf(QueueFullException.class).hasMessageContaining("50");
-        hub.devices().create("dev-big");
-        assertThatThrownBy(() -> hub.cloudToDevice().send("dev-big", C2dMessage.of(new byte[64 * 1024 + 1])))
+        hub.hub().devices().create("dev-big");
+        assertThatThrownBy(() -> hub.hub().cloudToDevice().send("dev-big", C2dMessage.of(new byte[64 * 1024 + 1])))
                 .isInstanceOf(MessageTooLargeException.class);
-        hub.cloudToDevice().send("dev-big", C2dMessage.of(new byte[65_000]).messageId("big-ok"));
-        assertThat(hub.cloudToDevice().find("big-ok")).isPresent();
+        hub.hub().cloudToDevice().send("dev-big", C2dMessage.of(new byte[65_000]).messageId("big-ok"));
+        assertThat(hub.hub().cloudToDevice().find("big-ok")).isPresent();
     }
 
     @Test
     void expiresMessagesWhenTheClockPassesTheirTtlAndNeverDeliversThem() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-ttl");
-        hub.cloudToDevice().send("dev-ttl", C2dMessage.of("old").messageId("ttl-1").ack(AckMode.NEGATIVE));
-        hub.cloudToDevice().send("dev-ttl", C2dMessage.of("short").messageId("ttl-2")
-                .expiryTime(hub.clock().now().plusSeconds(30)));
-        hub.cloudToDevice().send("dev-ttl", C2dMessage.of("fresh").messageId("ttl-3")
-                .expiryTime(hub.clock().now().plus(Duration.ofHours(3))));
+        DeviceIdentity dev = hub.hub().devices().create("dev-ttl");
+        hub.hub().cloudToDevice().send("dev-ttl", C2dMessage.of("old").messageId("ttl-1").ack(AckMode.NEGATIVE));
+        hub.hub().cloudToDevice().send("dev-ttl", C2dMessage.of("short").messageId("ttl-2")
+                .expiryTime(hub.hub().clock().now().plusSeconds(30)));
+        hub.hub().cloudToDevice().send("dev-ttl", C2dMessage.of("fresh").messageId("ttl-3")
+                .expiryTime(hub.hub().clock().now().plus(Duration.ofHours(3))));
 
-        hub.clock().advance(Duration.ofMinutes(61));
+        hub.hub().clock().advance(Duration.ofMinutes(61));
 
-        assertThat(hub.cloudToDevice().find("ttl-1").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
-        assertThat(hub.cloudToDevice().find("ttl-2").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
+        assertThat(hub.hub().cloudToDevice().find("ttl-1").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
+        assertThat(hub.hub().cloudToDevice().find("ttl-2").orElseThrow()).hasOutcome(C2dOutcome.EXPIRED);
         assertThat(assertThat(hub.hub()).feedback("ttl-1").hasStatus(FeedbackStatus.EXPIRED).within(WAIT).description())
                 .isNotBlank();
         BlockingQueue<Message> received = receiving(client(dev));
@@ -197,7 +197,7 @@ class DeviceSdkAcceptanceTest {
 
     @Test
     void recordsTelemetryWithItsProperties() throws Exception {
-        DeviceIdentity dev = hub.devices().create("dev-d2c");
+        DeviceIdentity dev = hub.hub().devices().create("dev-d2c");
         DeviceClient client = client(dev);
         client.open(false);
         Message event = new Message("{\"temperature\":21}");

@@ -19,6 +19,7 @@ import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.security.MqttWire;
+import io.github.iothubkit.fakehub.internal.HubInternals;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +203,7 @@ class ServiceFaultsTest {
                     return completed.size() >= expected.size();
                 }
             });
-            await().atMost(WAIT).until(() -> hub.feedback().pending() == 0);
+            await().atMost(WAIT).until(() -> HubInternals.context(hub).feedbackOutbox().pending() == 0);
         } finally {
             processor.stop();
         }

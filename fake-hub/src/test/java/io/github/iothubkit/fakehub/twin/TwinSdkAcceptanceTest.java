@@ -75,7 +75,7 @@ class TwinSdkAcceptanceTest {
 
     @Test
     void reportedPropertiesReachTheServiceWithVersionAndHubClockMetadata() throws Exception {
-        DeviceIdentity device = hub.devices().create("reporter");
+        DeviceIdentity device = hub.hub().devices().create("reporter");
         DeviceClient client = HubClients.deviceClient(hub.hub(), device);
         client.open(true);
         try {
@@ -94,7 +94,7 @@ class TwinSdkAcceptanceTest {
             assertThat(twin.getDesiredProperties().getVersion()).isEqualTo(1);
             assertThat(twin.getConnectionState()).isEqualTo("CONNECTED"); // the SDK upper-cases IoT Hub's "Connected"
             assertThat(twin.getReportedProperties().getTwinMetadata("firmware").getLastUpdated())
-                    .isEqualTo(java.util.Date.from(hub.clock().now()));
+                    .isEqualTo(java.util.Date.from(hub.hub().clock().now()));
 
             // the device reads back what it reported, with the version it came from
             com.microsoft.azure.sdk.iot.device.twin.Twin own = getTwin(client);
@@ -107,7 +107,7 @@ class TwinSdkAcceptanceTest {
 
     @Test
     void desiredPatchesReachTheSubscribedDeviceInVersionOrder() throws Exception {
-        DeviceIdentity device = hub.devices().create("thermostat");
+        DeviceIdentity device = hub.hub().devices().create("thermostat");
         DeviceClient client = HubClients.deviceClient(hub.hub(), device);
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
         client.open(true);
@@ -145,7 +145,7 @@ class TwinSdkAcceptanceTest {
 
     @Test
     void tagsReplaceEtagsAndErrors() throws Exception {
-        hub.devices().create("tagged");
+        hub.hub().devices().create("tagged");
         Twin twin = twins.get("tagged");
         assertThat(twin.getVersion()).isEqualTo(1);
         twin.getTags().put("site", "north");
@@ -178,8 +178,8 @@ class TwinSdkAcceptanceTest {
 
         assertThatThrownBy(() -> twins.get("ghost")).isInstanceOfSatisfying(IotHubNotFoundException.class,
                 e -> assertThat(e.getErrorCode()).isEqualTo(404001));
-        hub.devices().delete("tagged");
-        hub.devices().create("tagged");
+        hub.hub().devices().delete("tagged");
+        hub.hub().devices().create("tagged");
         Twin reborn = twins.get("tagged");
         assertThat(reborn.getVersion()).isEqualTo(1);
         assertThat(reborn.getTags()).isEmpty();
@@ -188,7 +188,7 @@ class TwinSdkAcceptanceTest {
     @Test
     void queriesPageThroughTheMatchingTwinsAndRefuseWhatIsNotSupported() throws Exception {
         for (int i = 0; i < 5; i++) {
-            hub.devices().create("q" + i);
+            hub.hub().devices().create("q" + i);
             hub.hub().twins().update("q" + i, "{\"tags\":{\"site\":\"" + (i % 2 == 0 ? "north" : "south")
                     + "\",\"n\":" + i + "}}", null);
         }

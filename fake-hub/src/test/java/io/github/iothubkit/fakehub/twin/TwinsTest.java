@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.HubClock;
 import io.github.iothubkit.fakehub.registry.DeviceRegistry;
+import io.github.iothubkit.fakehub.registry.RegistryEvents;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +20,14 @@ import org.junit.jupiter.api.Test;
 class TwinsTest {
 
     private final HubClock clock = HubClock.manual(Instant.parse("2030-01-02T03:04:05Z"));
-    private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1");
+    private final RegistryEvents events = new RegistryEvents();
+    private final DeviceRegistry registry = new DeviceRegistry("127.0.0.1", events);
     private final Twins twins = new Twins(registry, clock, id -> id.equals("online"));
 
     @BeforeEach
     void device() {
         registry.create("dev1");
-        registry.onDelete(d -> twins.deviceDeleted(d.deviceId()));
+        events.onDelete(d -> twins.deviceDeleted(d.deviceId()));
     }
 
     @Nested
