@@ -32,7 +32,8 @@ async function send(deviceConnectionString, ...messages) {
 
 /**
  * Subscribes (to one partition, or all) from `startPosition` until `done(events)` holds for the events received
- * so far, in order; returns them, each with the `partitionId` it came from. Fails on an error the client reports, or after WAIT_MS saying what arrived.
+ * so far, in order; returns them, each with the `partitionId` it came from. Fails on an error the client
+ * reports, or after WAIT_MS saying what arrived.
  */
 async function receive(client, { partitionId, startPosition, done }) {
   const events = [];
@@ -147,7 +148,8 @@ test('partition ids and properties, and a start from a sequence number, an offse
     const afterFirst = await receive(client, {
       partitionId, startPosition: { sequenceNumber: a.sequenceNumber, isInclusive: false }, done: withIds(secondId) });
     assert.equal(afterFirst[0].sequenceNumber, a.sequenceNumber + 1, 'exclusive: the event right after the first');
-    assert.ok(!afterFirst.some((e) => e.messageId === firstId), 'an exclusive start delivered the event it starts after');
+    assert.ok(!afterFirst.some((e) => e.messageId === firstId),
+      'an exclusive start delivered the event it starts after');
 
     const fromFirst = await receive(client, {
       partitionId, startPosition: { offset: a.offset, isInclusive: true }, done: withIds(secondId) });
