@@ -13,6 +13,8 @@ import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
 import io.github.iothubkit.fakehub.clients.HubClients;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubTest;
+import io.github.iothubkit.fakehub.junit5.TestDevice;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
