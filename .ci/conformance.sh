@@ -18,29 +18,14 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 HOST="${CONFORMANCE_HOST:-127.0.0.10}"
-JAR=fake-hub/target/fake-hub-standalone.jar
-READY_TIMEOUT_SECONDS="${READY_TIMEOUT_SECONDS:-60}"
 languages=("${@:-python node}")
 read -r -a languages <<<"${languages[*]}"
 
-if [[ ! -f "$JAR" ]]; then
-  echo "conformance: $JAR not found, building it"
-  mvn -q -B -ntp -DskipTests package -pl fake-hub -am
-fi
+source "$root/.ci/standalone-lib.sh"
+standalone_init conformance
 
 out="$root/target/conformance"
 mkdir -p "$out"
-work="$(mktemp -d)"
-hub_pid=""
-cleanup() {
-  if [[ -n "$hub_pid" ]] && kill -0 "$hub_pid" 2>/dev/null; then
-    kill -TERM "$hub_pid" 2>/dev/null || true
-    wait "$hub_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # The README's Python block (section "The standalone hub and the tutorial in three terminals"): the lines before
 # "# terminal 2 (Python)" install, then the device's and the back end's terminals.
@@ -92,29 +77,10 @@ for language in "${languages[@]}"; do
   esac
 done
 
-# A private copy of the jar, as in contract-tests/run-against-standalone.sh: a rebuild must not break the hub.
-cp "$JAR" "$work/fake-hub-standalone.jar"
-java -Dorg.slf4j.simpleLogger.log.io.github.iothubkit.fakehub.telemetry=debug \
-  -jar "$work/fake-hub-standalone.jar" --host "$HOST" --registry-port 443 --device myDevice \
-  --ca-out target/hub-ca.pem \
-  >"$work/hub.out" 2>"$out/hub.log" &
-hub_pid=$!
-deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
-until grep -qx READY "$work/hub.out"; do
-  if ! kill -0 "$hub_pid" 2>/dev/null; then
-    echo "conformance: the standalone hub exited before READY (443 needs root or CAP_NET_BIND_SERVICE):" >&2
-    cat "$out/hub.log" >&2
-    exit 1
-  fi
-  if (( SECONDS >= deadline )); then
-    echo "conformance: no READY from the standalone hub within ${READY_TIMEOUT_SECONDS} s" >&2
-    cat "$out/hub.log" >&2
-    exit 1
-  fi
-  sleep 0.2 # polling a child process's output file
-done
-service_cs="$(sed -n 's/^IOTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
-eventhub_cs="$(sed -n 's/^EVENTHUB_CONNECTION_STRING=//p' "$work/hub.out")"
+standalone_start "$out/hub.log" -Dorg.slf4j.simpleLogger.log.io.github.iothubkit.fakehub.telemetry=debug \
+  -- --host "$HOST" --registry-port 443 --device myDevice --ca-out target/hub-ca.pem
+service_cs="$(standalone_var IOTHUB_CONNECTION_STRING)"
+eventhub_cs="$(standalone_var EVENTHUB_CONNECTION_STRING)"
 ca="$root/target/hub-ca.pem"
 echo "conformance: standalone hub on $HOST (pid $hub_pid) is READY; its log: target/conformance/hub.log"
 

@@ -1,6 +1,7 @@
 """The tutorial the way its Python users write it: IoTHubDeviceClient.create_from_connection_string and
 receive_message() printing vars(message) on the device; IoTHubRegistryManager.send_c2d_message with
-system and application properties on the back end."""
+system and application properties on the back end. The first scenario runs over MQTT on 8883 and over MQTT on
+WebSockets on 443 (websockets=True, what a device behind a corporate proxy sets)."""
 import json
 import queue
 
@@ -10,8 +11,17 @@ from conftest import WAIT_SECONDS
 
 
 def test_device_receives_every_property_the_back_end_sets(new_device, registry):
+    tutorial(new_device, registry, websockets=False)
+
+
+def test_the_tutorial_over_mqtt_on_websockets(new_device, registry):
+    # device ids come from the test's name, so no parametrize (its [..] is not allowed in a device id)
+    tutorial(new_device, registry, websockets=True)
+
+
+def tutorial(new_device, registry, websockets):
     device_id, device_connection_string = new_device()
-    client = IoTHubDeviceClient.create_from_connection_string(device_connection_string)
+    client = IoTHubDeviceClient.create_from_connection_string(device_connection_string, websockets=websockets)
     client.connect()
     try:
         for i in range(2):

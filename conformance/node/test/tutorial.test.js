@@ -1,12 +1,13 @@
 'use strict';
-// The tutorial the way its Node users write it: Client.fromConnectionString(cs, Mqtt), on('message') +
-// complete on the device; azure-iothub Client.send with messageId, correlationId, contentType, ack 'full'
+// The tutorial the way its Node users write it: Client.fromConnectionString(cs, transport) for each device
+// transport (Mqtt, MqttWs, Amqp, AmqpWs; the WebSocket ones on 443), on('message') + complete on the device; azure-iothub Client.send with messageId, correlationId, contentType, ack 'full'
 // and an application property, and getFeedbackReceiver seeing Success for each message.
 const test = require('node:test');
 const crypto = require('node:crypto');
 const assert = require('node:assert/strict');
 const { Client: DeviceClient } = require('azure-iot-device');
-const { Mqtt } = require('azure-iot-device-mqtt');
+const { Mqtt, MqttWs } = require('azure-iot-device-mqtt');
+const { Amqp, AmqpWs } = require('azure-iot-device-amqp');
 const { Client: ServiceClient } = require('azure-iothub');
 const { Message } = require('azure-iot-common');
 const { serviceConnectionString, newDevice, collector } = require('../lib/helpers');
@@ -17,13 +18,19 @@ const UUID_IDS = [0, 1].map(() => ({ messageId: crypto.randomUUID(), correlation
 
 for (const [name, ids] of [['string ids', PLAIN_IDS], ['UUID ids', UUID_IDS]]) {
   test(`device receives every property the back end sets, and the back end gets Success feedback (${name})`,
-    { timeout: 120000 }, (t) => tutorial(t, ids));
+    { timeout: 120000 }, (t) => tutorial(t, ids, Mqtt));
 }
 
-async function tutorial(t, ids) {
+for (const transport of [MqttWs, Amqp, AmqpWs]) {
+  test(`the tutorial over ${transport.name}: every property, and Success feedback`,
+    { timeout: 120000 }, (t) => tutorial(t, PLAIN_IDS.map((id) => ({
+      messageId: `${id.messageId}-${transport.name}`, correlationId: id.correlationId })), transport));
+}
+
+async function tutorial(t, ids, transport) {
   const { deviceId, connectionString } = await newDevice(t, 'tutorial');
 
-  const device = DeviceClient.fromConnectionString(connectionString, Mqtt);
+  const device = DeviceClient.fromConnectionString(connectionString, transport);
   const received = collector(ids.length, 'C2D messages on the device');
   device.on('message', (msg) => {
     console.log('device received', msg.messageId, msg.properties.propertyList, msg.data.toString());

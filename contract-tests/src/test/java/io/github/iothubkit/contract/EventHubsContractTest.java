@@ -7,10 +7,9 @@ import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
+import io.github.iothubkit.contract.clients.DeviceClients;
 import io.github.iothubkit.contract.target.HubExtension;
 import io.github.iothubkit.contract.target.HubUnderTest;
 import io.github.iothubkit.contract.target.TestDevice;
@@ -32,11 +31,7 @@ class EventHubsContractTest {
     void theEventHubsClientReadsWhatTheDeviceSentWithIotHubsSystemProperties(HubUnderTest hub, TestDevices devices)
             throws Exception {
         TestDevice device = devices.create("eventhubs");
-        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
-        if (hub.sslContext() != null) {
-            options.sslContext(hub.sslContext());
-        }
-        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.MQTT, options.build());
+        DeviceClient client = DeviceClients.mqtt(hub, device);
         SSLContext previous = SSLContext.getDefault();
         EventHubConsumerAsyncClient consumer = null;
         try {

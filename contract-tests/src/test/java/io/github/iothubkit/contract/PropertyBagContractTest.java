@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.MessageProperty;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import io.github.iothubkit.contract.clients.C2dSender;
+import io.github.iothubkit.contract.clients.DeviceClients;
 import io.github.iothubkit.contract.clients.RawMqttDevice;
 import io.github.iothubkit.contract.target.HubExtension;
 import io.github.iothubkit.contract.target.HubUnderTest;
@@ -97,11 +96,7 @@ class PropertyBagContractTest {
                 C2dSender.message("bag-2", "hello", DeliveryAcknowledgement.None), trickyProperties());
         sent.setCorrelationId("corr-2");
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
-        if (hub.sslContext() != null) {
-            options.sslContext(hub.sslContext());
-        }
-        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.MQTT, options.build());
+        DeviceClient client = DeviceClients.mqtt(hub, device);
         client.setMessageCallback((message, context) -> {
             received.add(message);
             return IotHubMessageResult.COMPLETE;

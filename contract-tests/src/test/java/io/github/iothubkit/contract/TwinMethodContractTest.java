@@ -3,9 +3,7 @@ package io.github.iothubkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
@@ -14,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import io.github.iothubkit.contract.clients.DeviceClients;
 import io.github.iothubkit.contract.target.HubExtension;
 import io.github.iothubkit.contract.target.HubUnderTest;
 import io.github.iothubkit.contract.target.TestDevice;
@@ -46,11 +45,7 @@ class TwinMethodContractTest {
     }
 
     private DeviceClient device(TestDevice device) throws Exception {
-        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
-        if (hub.sslContext() != null) {
-            options.sslContext(hub.sslContext());
-        }
-        DeviceClient client = new DeviceClient(device.connectionString(), IotHubClientProtocol.MQTT, options.build());
+        DeviceClient client = DeviceClients.mqtt(hub, device);
         client.open(true);
         return client;
     }

@@ -42,8 +42,9 @@ final class AmqpConnection {
         this.connection = connection;
         this.context = context;
         this.onGone = onGone;
-        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.EVENTHUB)); // Cbs.Kind.DEVICE with the device links
+        this.cbs = new Cbs(hub, EnumSet.of(Cbs.Kind.SERVICE, Cbs.Kind.DEVICE, Cbs.Kind.EVENTHUB));
         CbsNode cbsNode = new CbsNode(this, cbs);
+        DeviceNodes device = new DeviceNodes(this, hub);
         EventHubManagementNode management = new EventHubManagementNode(this, hub.eventHub(), cbs, hub.host());
         this.nodes = new NodeTable()
                 .incoming(AmqpNames.CBS, NodeTable.Access.NONE, cbsNode::requests)
@@ -51,6 +52,12 @@ final class AmqpConnection {
                 .incoming(AmqpNames.DEVICEBOUND, NodeTable.Access.SERVICE, new DeviceboundNode(this, hub)::attach)
                 .outgoing(AmqpNames.FEEDBACK, NodeTable.Access.SERVICE, new FeedbackNode(this, feedback)::attach)
                 .outgoing(AmqpNames.FILE_NOTIFICATIONS, NodeTable.Access.SERVICE, new FileNotificationsNode(this)::attach)
+                .incoming(AmqpNames.DEVICE_EVENTS, NodeTable.Access.device("id"), device::events)
+                .outgoing(AmqpNames.DEVICE_BOUND, NodeTable.Access.device("id"), device::devicebound)
+                .incoming(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinIn)
+                .outgoing(AmqpNames.DEVICE_TWIN, NodeTable.Access.device("id"), device::twinOut)
+                .incoming(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsIn)
+                .outgoing(AmqpNames.DEVICE_METHODS, NodeTable.Access.device("id"), device::methodsOut)
                 // the built-in Event Hubs endpoint: $management checks the token in each request
                 .incoming(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::requests)
                 .outgoing(AmqpNames.EVENTHUB_MANAGEMENT, NodeTable.Access.NONE, management::replies)
@@ -73,6 +80,22 @@ final class AmqpConnection {
     /** Any thread: drops the connection (the hub is closing). */
     void disconnect() {
         context.runOnContext(v -> connection.disconnect());
+    }
+
+    /**
+     * Any thread: closes the connection with an AMQP error, then drops it if the client has not closed
+     * its end within a second. A bare TCP close is not enough: through the WebSocket relay the Java
+     * SDK's proton-j would not notice it before its idle timeout.
+     */
+    void close(String condition, String description) {
+        context.runOnContext(v -> {
+            if (gone) {
+                return;
+            }
+            connection.setCondition(AmqpNames.condition(condition, description));
+            connection.close();
+            context.owner().setTimer(1000, t -> connection.disconnect());
+        });
     }
 
     Context context() {

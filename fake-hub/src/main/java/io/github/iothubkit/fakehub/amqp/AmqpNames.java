@@ -11,6 +11,10 @@ final class AmqpNames {
     static final String DEVICEBOUND = "/messages/devicebound";
     static final String FEEDBACK = "/messages/servicebound/feedback";
     static final String FILE_NOTIFICATIONS = "/messages/servicebound/filenotifications";
+    static final String DEVICE_EVENTS = "/devices/{id}/messages/events";
+    static final String DEVICE_BOUND = "/devices/{id}/messages/devicebound";
+    static final String DEVICE_TWIN = "/devices/{id}/twin";
+    static final String DEVICE_METHODS = "/devices/{id}/methods/devicebound";
     static final String EVENTHUB_MANAGEMENT = "$management";
     static final String FEEDBACK_CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
 
@@ -20,6 +24,7 @@ final class AmqpNames {
     static final String MESSAGE_SIZE_EXCEEDED = "amqp:link:message-size-exceeded";
     static final String INVALID_FIELD = "amqp:invalid-field";
     static final String NOT_IMPLEMENTED = "amqp:not-implemented";
+    static final String CONNECTION_FORCED = "amqp:connection:forced";
     static final String INTERNAL_ERROR = "amqp:internal-error";
     /** IoT Hub's own condition for a throttled sender (429001). */
     static final String THROTTLED = "com.microsoft:device-container-throttled";

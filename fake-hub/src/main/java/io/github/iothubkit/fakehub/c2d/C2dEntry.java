@@ -23,6 +23,8 @@ final class C2dEntry {
     int deliveries;
     /** Fell due while the device held it: expires if it comes back unacknowledged. */
     boolean lockedWhenDue;
+    /** While delivered over a transport with locks (AMQP): when the lock runs out and the message is abandoned. */
+    Instant lockedUntil;
     /** When it reached a final outcome (COMPLETED, EXPIRED, PURGED); null while it is live. */
     Instant finished;
     /** The session an in-flight message was pushed to; null while queued. */

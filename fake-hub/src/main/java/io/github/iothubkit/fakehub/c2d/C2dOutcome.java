@@ -8,6 +8,10 @@ public enum C2dOutcome {
     DELIVERED,
     /** Acknowledged by the device (MQTT PUBACK): final. */
     COMPLETED,
+    /** Rejected by the device (AMQP Rejected): dead-lettered, final. */
+    REJECTED,
+    /** Abandoned once too often (IoT Hub's max delivery count): dead-lettered, final. */
+    DEAD_LETTERED,
     /** Its time to live ran out before it was completed: final. */
     EXPIRED,
     /** Removed by a purge of the device's queue, or by deleting the device: final. */

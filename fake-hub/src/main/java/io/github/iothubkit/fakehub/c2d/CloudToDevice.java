@@ -239,9 +239,43 @@ public final class CloudToDevice {
         }
     }
 
+    /** The device rejected a message (AMQP Rejected): dead-lettered, Rejected feedback if asked for. */
+    void reject(String deviceId, long sequence) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null && q.reject(sequence)) {
+            signal();
+        }
+    }
+
+    /** The device abandoned a message (AMQP Released or Modified): redelivered, or dead-lettered at the max delivery count. */
+    void abandon(String deviceId, long sequence) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null && q.abandon(sequence)) {
+            signal();
+        }
+    }
+
+    /**
+     * Locks a delivered message for {@code lock} of hub time: if the device has not settled it by then, it
+     * is abandoned (AMQP, where IoT Hub locks a message for one minute; MQTT holds it until the connection goes).
+     */
+    void lock(String deviceId, long sequence, Duration lock) {
+        DeviceQueue q = queues.get(deviceId);
+        if (q != null) {
+            q.lock(sequence, clock.now().plus(lock));
+        }
+    }
+
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
     void expireDue() {
         Instant now = clock.now();
+        boolean unlocked = false;
+        for (DeviceQueue q : queues.values()) {
+            unlocked |= q.unlockDue(now);
+        }
+        if (unlocked) {
+            signal();
+        }
         List<C2dEntry> due = new ArrayList<>();
         synchronized (byExpiry) {
             while (!byExpiry.isEmpty() && !byExpiry.first().expiry.isAfter(now)) {

@@ -22,6 +22,21 @@ public final class CloudToDeviceSpi {
         c2d.complete(deviceId, sequence);
     }
 
+    /** The device rejected a message (AMQP Rejected): dead-lettered at once, Rejected feedback if asked for. */
+    public void reject(String deviceId, long sequence) {
+        c2d.reject(deviceId, sequence);
+    }
+
+    /** The device abandoned a message (AMQP Released or Modified): redelivered, or dead-lettered at the max delivery count. */
+    public void abandon(String deviceId, long sequence) {
+        c2d.abandon(deviceId, sequence);
+    }
+
+    /** A delivered message is locked for {@code lock} of hub time, then abandoned if still unsettled (AMQP). */
+    public void lock(String deviceId, long sequence, java.time.Duration lock) {
+        c2d.lock(deviceId, sequence, lock);
+    }
+
     /** Expires every queued message whose time has come; the hub calls this on a timer and on clock moves. */
     public void expireDue() {
         c2d.expireDue();

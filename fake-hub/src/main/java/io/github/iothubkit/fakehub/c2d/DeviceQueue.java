@@ -28,6 +28,9 @@ import java.util.function.Predicate;
  */
 final class DeviceQueue {
 
+    /** IoT Hub's default max delivery count for C2D messages. */
+    static final int MAX_DELIVERY_COUNT = 10;
+
     /** What the queues of one hub share. {@code finished} runs (under the queue's lock) on every final outcome. */
     record Shared(HubClock clock, CloudToDevice.Limits limits, FeedbackJournal feedback, AtomicLong sequences,
             Consumer<C2dEntry> accepted, Consumer<C2dEntry> finished, DeviceSessions sessions, C2dPolicy policy) {
@@ -105,6 +108,7 @@ final class DeviceQueue {
         Instant now = shared.clock().now();
         for (int i = held.size() - 1; i >= 0; i--) {
             C2dEntry e = held.get(i);
+            e.lockedUntil = null;
             e.heldBy = null;
             pending.addFirst(e);
             e.outcomes.add(C2dOutcome.ENQUEUED);
@@ -129,6 +133,66 @@ final class DeviceQueue {
         }
         pump();
         return true;
+    }
+
+    /** The device rejected a message: dead-lettered at once, never redelivered; false if it was not live. */
+    synchronized boolean reject(long sequence) {
+        C2dEntry e = inFlight.remove(sequence);
+        if (e == null) {
+            return false;
+        }
+        finish(e, C2dOutcome.REJECTED);
+        if (e.message.ack().wantsNegative()) {
+            shared.feedback().add(feedbackFor(e, FeedbackStatus.REJECTED, "Message rejected"));
+        }
+        pump();
+        return true;
+    }
+
+    /**
+     * The device abandoned a message: back to the head of the queue for redelivery, or dead-lettered once it
+     * was delivered {@link #MAX_DELIVERY_COUNT} times; false if it was not live.
+     */
+    synchronized boolean abandon(long sequence) {
+        C2dEntry e = inFlight.remove(sequence);
+        if (e == null) {
+            return false;
+        }
+        e.lockedUntil = null;
+        e.heldBy = null;
+        if (e.deliveries >= MAX_DELIVERY_COUNT) {
+            finish(e, C2dOutcome.DEAD_LETTERED);
+            if (e.message.ack().wantsNegative()) {
+                shared.feedback().add(feedbackFor(e, FeedbackStatus.DELIVERY_COUNT_EXCEEDED, "Message delivery count exceeded"));
+            }
+        } else {
+            pending.addFirst(e);
+            e.outcomes.add(C2dOutcome.ENQUEUED);
+            if (e.lockedWhenDue || !e.expiry.isAfter(shared.clock().now())) {
+                expire(e);
+            }
+        }
+        pump();
+        return true;
+    }
+
+    /** Locks a delivered message until {@code until}; unsettled then, it is abandoned (IoT Hub's lock timeout). */
+    synchronized void lock(long sequence, Instant until) {
+        C2dEntry e = inFlight.get(sequence);
+        if (e != null) {
+            e.lockedUntil = until;
+        }
+    }
+
+    /** Abandons every delivered message whose lock ran out by {@code now}. */
+    synchronized boolean unlockDue(Instant now) {
+        boolean any = false;
+        for (C2dEntry e : List.copyOf(inFlight.values())) {
+            if (e.lockedUntil != null && !e.lockedUntil.isAfter(now)) {
+                any |= abandon(e.sequence);
+            }
+        }
+        return any;
     }
 
     /** The message's expiry passed: it expires if queued, or is marked to expire if the device holds it. */

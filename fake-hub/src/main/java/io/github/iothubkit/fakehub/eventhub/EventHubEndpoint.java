@@ -117,9 +117,8 @@ public final class EventHubEndpoint {
         Partition p = partition(partitionOf(message.deviceId()));
         String generation = registry.find(message.deviceId()).map(DeviceIdentity::generationId).orElse("");
         HubEvent event = p.append(new HubEvent(p.id, p.nextSequenceNumber(), p.nextOffset(), clock.now(),
-                message.deviceId(), "{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\","
-                        + "\"acceptingIpFilterRule\":null}", generation, message.body(), message.systemProperties(),
-                message.properties()));
+                "{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\","
+                        + "\"acceptingIpFilterRule\":null}", generation, message));
         p.prune(retention, clock.now());
         for (EventReader r : readers) {
             if (r.partition == p) {

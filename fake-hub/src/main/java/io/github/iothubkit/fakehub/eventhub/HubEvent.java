@@ -1,70 +1,81 @@
 package io.github.iothubkit.fakehub.eventhub;
 
-import java.nio.charset.StandardCharsets;
+import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * One event of the built-in endpoint: a device-to-cloud message as a partition holds it, with the
- * system properties IoT Hub stamps on it.
+ * One event of the built-in endpoint: the accepted device-to-cloud message as a partition holds it, with
+ * the system properties IoT Hub stamps on it. The message's own fields stay in {@link TelemetryMessage};
+ * the accessors below only forward to it.
  *
- * @param offset            the partition's byte position of the event (the wire carries it as a string)
- * @param authMethod        the {@code iothub-connection-auth-method} JSON
- * @param systemProperties  the device's {@code $.}-keys as sent (message id, correlation id, ...)
- * @param properties        the device's application properties
+ * @param offset     the partition's byte position of the event (the wire carries it as a string)
+ * @param authMethod the {@code iothub-connection-auth-method} JSON
+ * @param message    the device's message: body, {@code $.}-keys as sent, application properties
  */
-public record HubEvent(String partitionId, long sequenceNumber, long offset, Instant enqueuedTime, String deviceId,
-        String authMethod, String generationId, byte[] body, Map<String, String> systemProperties,
-        Map<String, String> properties) {
+public record HubEvent(String partitionId, long sequenceNumber, long offset, Instant enqueuedTime,
+        String authMethod, String generationId, TelemetryMessage message) {
 
     public HubEvent {
-        body = body.clone();
-        systemProperties = Map.copyOf(systemProperties);
-        properties = Map.copyOf(properties);
+        Objects.requireNonNull(message, "message");
     }
 
-    @Override
+    public String deviceId() {
+        return message.deviceId();
+    }
+
     public byte[] body() {
-        return body.clone();
+        return message.body();
     }
 
     public String bodyAsString() {
-        return new String(body, StandardCharsets.UTF_8);
+        return message.bodyAsString();
+    }
+
+    /** The device's {@code $.}-keys as sent (message id, correlation id, ...). */
+    public Map<String, String> systemProperties() {
+        return message.systemProperties();
+    }
+
+    /** The device's application properties. */
+    public Map<String, String> properties() {
+        return message.properties();
     }
 
     public String messageId() {
-        return systemProperties.get("$.mid");
+        return message.messageId();
     }
 
     public String correlationId() {
-        return systemProperties.get("$.cid");
+        return message.correlationId();
     }
 
     public String userId() {
-        return systemProperties.get("$.uid");
+        return message.userId();
     }
 
     public String contentType() {
-        return systemProperties.get("$.ct");
+        return message.contentType();
     }
 
     public String contentEncoding() {
-        return systemProperties.get("$.ce");
+        return message.contentEncoding();
     }
 
     /** The component name ({@code dt-subject}), if the device sent one. */
     public String subject() {
-        return systemProperties.get("$.sub");
+        return message.subject();
     }
 
     /** Bytes the event takes in the partition, for the next event's offset. */
     int size() {
-        return body.length + 64 + properties.size() * 32;
+        return message.bodySize() + 64 + message.properties().size() * 32;
     }
 
     @Override
     public String toString() {
-        return "HubEvent{partition=" + partitionId + ", seq=" + sequenceNumber + ", device=" + deviceId
-                + ", messageId=" + messageId() + ", body=" + body.length + " bytes}";
+        return "HubEvent{partition=" + partitionId + ", seq=" + sequenceNumber + ", device=" + deviceId()
+                + ", messageId=" + messageId() + ", body=" + message.bodySize() + " bytes}";
     }
 }

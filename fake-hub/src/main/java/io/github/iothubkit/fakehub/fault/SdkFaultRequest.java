@@ -14,8 +14,8 @@ import java.util.Optional;
  *
  * <p>The fake honours {@code KillTcp} (the TCP connection is reset) on any transport and
  * {@code ShutDownMqtt} (the connection is closed cleanly) on MQTT; both after the delay, measured in wall
- * time ({@link FaultRules#onTelemetry} does it for every transport). The AMQP-only
- * operations ({@code KillAmqp*}, {@code ShutDownAmqp}) and {@code InvokeThrottling},
+ * time ({@link FaultRules#onTelemetry} does it for every transport), and on AMQP {@code KillAmqp*} and
+ * {@code ShutDownAmqp} (the whole connection is closed with an AMQP error). {@code InvokeThrottling},
  * {@code InvokeMaxMessageQuota}, {@code InvokeAuthError} are ignored: the message is recorded as ordinary
  * telemetry, as every fault message is.
  *
@@ -61,6 +61,10 @@ public record SdkFaultRequest(String operation, String closeReason, Duration del
             return Optional.of(Drop.ABRUPT);
         }
         boolean mqtt = transport.toUpperCase(Locale.ROOT).startsWith("MQTT");
-        return shutsDownMqtt() && mqtt ? Optional.of(Drop.CLEAN) : Optional.empty();
+        boolean amqp = transport.toUpperCase(Locale.ROOT).startsWith("AMQP");
+        // the link and session kinds end the whole AMQP connection too: the fake has no finer cut
+        boolean breaksAmqp = operation.regionMatches(true, 0, "KillAmqp", 0, 8)
+                || operation.equalsIgnoreCase("ShutDownAmqp");
+        return (shutsDownMqtt() && mqtt) || (breaksAmqp && amqp) ? Optional.of(Drop.CLEAN) : Optional.empty();
     }
 }

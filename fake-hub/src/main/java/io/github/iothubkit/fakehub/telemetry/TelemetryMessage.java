@@ -41,12 +41,21 @@ public record TelemetryMessage(String deviceId, String topic, byte[] body, Map<S
         return systemProperties.get("$.cid");
     }
 
+    public String userId() {
+        return systemProperties.get("$.uid");
+    }
+
     public String contentType() {
         return systemProperties.get("$.ct");
     }
 
     public String contentEncoding() {
         return systemProperties.get("$.ce");
+    }
+
+    /** The component name ({@code dt-subject}), if the device sent one. */
+    public String subject() {
+        return systemProperties.get("$.sub");
     }
 
     @Override

@@ -151,18 +151,22 @@ class AmqpRoutingTest {
     }
 
     @Test
-    void whileTheEndpointServesNoDeviceLinksADeviceTokenIsRefusedAndOpensNothing() {
+    void aDeviceTokenOpensItsOwnDeviceLinksOnlyNeverAnotherDevicesNorTheServiceNodes() {
         try (FakeIotHub hub = FakeIotHub.builder().host(HOST).start(); AmqpWire client = AmqpWire.connect(hub)) {
             DeviceIdentity device = hub.devices().create("dev-2");
+            hub.devices().create("dev-3");
             String token = SasToken.create(hub.host() + "/devices/dev-2", null, device.primaryKey(),
                     Instant.now().plusSeconds(3600));
 
             Message reply = client.putToken(UUID.randomUUID(), token);
-            assertThat(status(reply)).isEqualTo(401);
-            assertThat((String) reply.getApplicationProperties().getValue().get("status-description"))
-                    .contains("no device links");
+            assertThat(status(reply)).isEqualTo(200);
             assertThat(client.refusedAttach(true, "/messages/devicebound").getCondition().toString())
                     .isEqualTo("amqp:unauthorized-access");
+            assertThat(client.refusedAttach(true, "/devices/dev-3/messages/events").getCondition().toString())
+                    .isEqualTo("amqp:unauthorized-access");
+            assertThat(client.send(client.sender("/devices/dev-2/messages/events", ProtonQoS.AT_LEAST_ONCE),
+                    AmqpWireTest.c2d("/devices/dev-2/messages/events"))).isInstanceOf(Accepted.class);
+            assertThat(hub.telemetry().messages("dev-2")).hasSize(1);
         }
     }
 

@@ -105,7 +105,7 @@ class AmqpWireTest {
     void anUnknownAddressIsRefusedWithNotFoundAndTheConnectionStaysUsable() {
         try (AmqpWire client = AmqpWire.connect(hub)) {
             assertThat(client.refusedAttach(true, "/messages/events").getCondition().toString()).isEqualTo("amqp:not-found");
-            assertThat(client.refusedAttach(false, "/devices/x/messages/devicebound").getCondition().toString())
+            assertThat(client.refusedAttach(false, "/devices/x/messages/nowhere").getCondition().toString())
                     .isEqualTo("amqp:not-found");
 
             hub.devices().create("dev-usable");

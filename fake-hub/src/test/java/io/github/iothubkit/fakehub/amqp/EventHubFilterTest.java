@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubkit.fakehub.eventhub.EventPosition;
 import io.github.iothubkit.fakehub.eventhub.HubEvent;
+import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -35,8 +36,10 @@ class EventHubFilterTest {
 
     @Test
     void eventAnnotationsHaveTheExactTypesTheJavaClientCasts() {
-        HubEvent e = new HubEvent("1", 9, 4096, Instant.ofEpochMilli(1000), "dev", "{}", "gen", new byte[] {1},
-                Map.of("$.mid", "m", "$.uid", "u"), Map.of("iothub-connection-device-id", "spoof", "k", "v"));
+        HubEvent e = new HubEvent("1", 9, 4096, Instant.ofEpochMilli(1000), "{}", "gen",
+                new TelemetryMessage("dev", "devices/dev/messages/events/", new byte[] {1},
+                        Map.of("$.mid", "m", "$.uid", "u"), Map.of("iothub-connection-device-id", "spoof", "k", "v"),
+                        Instant.ofEpochMilli(1000)));
         var message = EventHubPartitionNode.message(e);
         Map<Symbol, Object> a = message.getMessageAnnotations().getValue();
         assertThat(a.get(Symbol.valueOf("x-opt-offset"))).isEqualTo("4096");

@@ -201,7 +201,9 @@ class ExposureTest {
     private static List<String> listeningSockets() throws IOException {
         List<String> out = new ArrayList<>();
         for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : Files.readAllLines(Path.of(file)).subList(1, Files.readAllLines(Path.of(file)).size())) {
+            // One read per file: the table changes between reads when sockets open or close meanwhile.
+            List<String> lines = Files.readAllLines(Path.of(file));
+            for (String line : lines.subList(1, lines.size())) { // line 0 is the column header
                 String[] f = line.trim().split("\\s+");
                 if (!f[3].equals("0A")) {
                     continue;

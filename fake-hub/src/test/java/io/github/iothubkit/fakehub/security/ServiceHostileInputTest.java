@@ -96,8 +96,6 @@ class ServiceHostileInputTest {
         bodies.put("foreign audience", policyToken("iothubowner", "evil.example", hour));
         bodies.put("unknown policy", SasToken.create(hub.host(), "nobody", MqttHostileInputTest.key(
                 hub.serviceConnectionString()), hour));
-        bodies.put("device token", SasToken.create(hub.host() + "/devices/target", null,
-                hub.devices().get("target").primaryKey(), hour));
         bodies.put("policy without ServiceConnect", policyToken("registryRead", hub.host(), hour));
         bodies.put("token as an int", 42);
         bodies.put("token as binary garbage", new Data(new Binary(new byte[] {(byte) 0xff, 0, 1})));
@@ -118,6 +116,9 @@ class ServiceHostileInputTest {
             intOperation.setApplicationProperties(new ApplicationProperties(Map.of("operation", 7)));
             intOperation.setBody(new AmqpValue(good));
             assertThat(status(client.cbs(intOperation))).as("operation as an int").isEqualTo(400);
+            // a device token is good on the device links, never on the service's
+            assertThat(status(client.putToken(UUID.randomUUID(), SasToken.create(hub.host() + "/devices/target", null,
+                    hub.devices().get("target").primaryKey(), hour)))).as("device token").isEqualTo(200);
             assertThat(client.refusedAttach(true, "/messages/devicebound").getCondition().toString())
                     .isEqualTo("amqp:unauthorized-access");
 

@@ -155,6 +155,12 @@ class StandaloneIT {
                 List<String> out = hub.awaitReady(START);
 
                 assertThat(out).last().isEqualTo("READY");
+                // stderr has its own reader, which may lag behind READY on stdout: wait for the line, then end the
+                // hub and let both readers drain, so a second report (at start or later) cannot go unseen.
+                await().atMost(WAIT)
+                        .until(() -> hub.stderr().stream().anyMatch(line -> line.contains("Registry REST is off")));
+                hub.terminate();
+                hub.awaitExit(WAIT);
                 assertThat(hub.stderr()).filteredOn(line -> line.contains("443")).singleElement()
                         .asString().contains("Registry REST is off");
             }
