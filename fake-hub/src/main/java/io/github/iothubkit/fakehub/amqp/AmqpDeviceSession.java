@@ -123,6 +123,16 @@ final class AmqpDeviceSession implements DeviceLink {
         }
     }
 
+    @Override
+    public void desiredPatch(int version, String patchJson) {
+        connection.context().runOnContext(v -> twinMethods.sendDesired(version, patchJson));
+    }
+
+    @Override
+    public void methodRequest(String requestId, String methodName, String payloadJson) {
+        connection.context().runOnContext(v -> twinMethods.sendMethod(requestId, methodName, payloadJson));
+    }
+
     /**
      * Ends the whole connection, as IoT Hub does when a device's session is taken over or dropped: CLEAN with
      * an AMQP close ({@code amqp:connection:forced}), ABRUPT as a cut connection.

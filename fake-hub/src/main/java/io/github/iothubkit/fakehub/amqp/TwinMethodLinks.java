@@ -1,7 +1,6 @@
 package io.github.iothubkit.fakehub.amqp;
 
 import io.github.iothubkit.fakehub.internal.HubContext;
-import io.github.iothubkit.fakehub.method.DirectMethodsSpi;
 import io.github.iothubkit.fakehub.session.Feature;
 import io.github.iothubkit.fakehub.twin.TwinException;
 import io.vertx.core.json.JsonObject;
@@ -43,8 +42,6 @@ final class TwinMethodLinks {
     private final AmqpDeviceSession session;
     private ProtonSender twinOut;
     private ProtonSender methodsOut;
-    private AutoCloseable desired;
-    private AutoCloseable methods;
     /** The hub's method request ids by the UUID sent as correlation-id (Java replies with UUID.fromString). */
     private final Map<UUID, String> methodRequests = new HashMap<>();
 
@@ -80,21 +77,14 @@ final class TwinMethodLinks {
         methodsOut = link;
         open(link, () -> {
             methodsOut = null;
-            methods = close(methods);
             methodRequests.clear();
             hub.sessions().unsubscribed(session, Feature.METHODS);
         });
-        methods = close(methods);
-        methods = DirectMethodsSpi.of(hub.methods()).subscribed(session.deviceId(), (rid, name, payload) ->
-                connection.context().runOnContext(v -> sendMethod(rid, name, payload)));
-        hub.sessions().subscribed(session, Feature.METHODS);
+        hub.sessions().subscribed(session, Feature.METHODS); // the method owner pushes through the session
     }
 
     private void unsubscribeDesired() {
-        if (desired != null) {
-            desired = close(desired);
-            hub.sessions().unsubscribed(session, Feature.TWIN_DESIRED);
-        }
+        hub.sessions().unsubscribed(session, Feature.TWIN_DESIRED);
     }
 
     private <T extends io.vertx.proton.ProtonLink<T>> void open(T link, Runnable onEnd) {
@@ -121,10 +111,7 @@ final class TwinMethodLinks {
                 int version = hub.twins().patchReported(session.deviceId(), body(request), null);
                 answer(correlation, 204, version, null);
             } else if ("PUT".equalsIgnoreCase(operation) && DESIRED.equalsIgnoreCase(resource)) {
-                desired = close(desired);
-                desired = hub.twins().subscribeDesired(session.deviceId(), (version, patch) ->
-                        connection.context().runOnContext(v -> sendDesired(version, patch)));
-                hub.sessions().subscribed(session, Feature.TWIN_DESIRED);
+                hub.sessions().subscribed(session, Feature.TWIN_DESIRED); // the twin owner pushes through the session
                 answer(correlation, 200, null, null);
             } else if ("DELETE".equalsIgnoreCase(operation) && DESIRED.equalsIgnoreCase(resource)) {
                 unsubscribeDesired();
@@ -172,7 +159,8 @@ final class TwinMethodLinks {
         twinOut.send(m);
     }
 
-    private void sendDesired(int version, String patch) {
+    /** A desired patch the twin owner pushed through the session; on the connection's context. */
+    void sendDesired(int version, String patch) {
         if (twinOut != null && twinOut.isOpen()) {
             Message m = message(patch);
             Map<Symbol, Object> annotations = new HashMap<>();
@@ -183,7 +171,8 @@ final class TwinMethodLinks {
         }
     }
 
-    private void sendMethod(String rid, String name, String payload) {
+    /** A method request the method owner pushed through the session; on the connection's context. */
+    void sendMethod(String rid, String name, String payload) {
         if (methodsOut == null || !methodsOut.isOpen()) {
             return; // the invocation times out on the hub, as for a device that went away
         }
@@ -231,16 +220,5 @@ final class TwinMethodLinks {
 
     private static String error(int code, String message) {
         return new JsonObject().put("errorCode", code).put("message", message).encode();
-    }
-
-    private static AutoCloseable close(AutoCloseable handle) {
-        if (handle != null) {
-            try {
-                handle.close();
-            } catch (Exception e) {
-                LOG.debug("closing a subscription failed", e);
-            }
-        }
-        return null;
     }
 }
