@@ -10,6 +10,7 @@ import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.clients.SdkTwinCalls;
 import io.github.iothubkit.fakehub.method.MethodResult;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import java.time.Duration;
@@ -44,31 +45,6 @@ class TwinMethodAmqpAcceptanceTest {
         }
     }
 
-    private interface Call<T> {
-        T run() throws Exception;
-    }
-
-    /**
-     * A twin call with TwinSdkAcceptanceTest's retry for the Java device SDK 2.5.0's own race, whatever the hub and
-     * the transport: {@code IotHubTransport.onMessageReceived} queues a response before it looks up the request's
-     * callback, and the receive thread may acknowledge the response and remove that callback first; the call then
-     * times out. Each attempt sends a new request, so a hub that never answers still fails.
-     */
-    private static <T> T retryingTimeouts(Call<T> call) throws Exception {
-        com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return call.run();
-            } catch (com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException e) {
-                if (e.getStatusCode() != com.microsoft.azure.sdk.iot.device.IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT) {
-                    throw e;
-                }
-                last = e;
-            }
-        }
-        throw last;
-    }
-
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "AMQPS_WS"})
     void reportedDesiredGetTwinAndAMethodRoundTrip(IotHubClientProtocol protocol) throws Exception {
@@ -81,7 +57,7 @@ class TwinMethodAmqpAcceptanceTest {
             client.subscribeToDesiredProperties((twin, ctx) -> desired.add(twin), null);
             TwinCollection reported = new TwinCollection();
             reported.put("firmware", "1.2");
-            ReportedPropertiesUpdateResponse response = retryingTimeouts(() -> client.updateReportedProperties(reported, 10_000));
+            ReportedPropertiesUpdateResponse response = SdkTwinCalls.retryingTimeouts(() -> client.updateReportedProperties(reported, 10_000));
             hub.twins().patchDesired(dev.deviceId(), Map.of("target", 21));
             Twin patch = null;
             for (Twin t = desired.poll(WAIT.toSeconds(), TimeUnit.SECONDS); t != null;
@@ -91,7 +67,7 @@ class TwinMethodAmqpAcceptanceTest {
                     break;
                 }
             }
-            Twin own = retryingTimeouts(() -> client.getTwin(10_000));
+            Twin own = SdkTwinCalls.retryingTimeouts(() -> client.getTwin(10_000));
 
             assertThat(response.getVersion()).isEqualTo(hub.twins().get(dev.deviceId()).reportedVersion()).isPositive();
             assertThat(hub.twins().get(dev.deviceId()).reported("firmware")).isEqualTo("1.2");
