@@ -19,6 +19,7 @@ import io.github.iothubkit.fakehub.c2d.C2dOutcome;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.c2d.FeedbackRecord;
 import io.github.iothubkit.fakehub.c2d.FeedbackStatus;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.HttpsURLConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -45,23 +44,13 @@ class DeviceTransportsAcceptanceTest {
 
     private static final String HOST = "127.0.0.215";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeIotHub hub;
+    /** Started once for the class and reset before each test. */
+    @RegisterExtension
+    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
+            .configure(b -> b.httpsPort(443)).build();
 
-    @BeforeAll
-    static void start() {
-        hub = FakeIotHub.builder().host(HOST).httpsPort(443).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        hub.reset();
+    private static FakeIotHub hub() {
+        return HUB.hub();
     }
 
     private static DeviceClient client(DeviceIdentity dev, IotHubClientProtocol protocol) throws Exception {
@@ -70,13 +59,13 @@ class DeviceTransportsAcceptanceTest {
 
     private static DeviceClient client(String connectionString, IotHubClientProtocol protocol) throws Exception {
         return new DeviceClient(connectionString, protocol,
-                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+                ClientOptions.builder().sslContext(hub().trust().sslContext()).build());
     }
 
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "AMQPS_WS", "MQTT_WS"})
     void tutorialRoundTripWithEveryProperty(IotHubClientProtocol protocol) throws Exception {
-        DeviceIdentity dev = hub.devices().create("tutorial-" + protocol);
+        DeviceIdentity dev = hub().devices().create("tutorial-" + protocol);
         DeviceClient client = client(dev, protocol);
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         client.setMessageCallback((message, context) -> {
@@ -93,14 +82,14 @@ class DeviceTransportsAcceptanceTest {
             event.setProperty("alert", "high");
             event.setProperty("unit", "celsius");
             client.sendEvent(event);
-            TelemetryMessage got = hub.telemetry().await(dev.deviceId(), 1, WAIT).get(0);
+            TelemetryMessage got = hub().telemetry().await(dev.deviceId(), 1, WAIT).get(0);
 
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("to the device").messageId("c-" + protocol)
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("to the device").messageId("c-" + protocol)
                     .correlationId("c-corr").contentType("text/plain").contentEncoding("utf-8").ack(AckMode.FULL)
                     .property("color", "blue").property("count", "3"));
             Message c2d = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            C2dRecord done = hub.cloudToDevice().awaitOutcome("c-" + protocol, C2dOutcome.COMPLETED, WAIT);
-            FeedbackRecord feedback = hub.feedback().await("c-" + protocol, FeedbackStatus.SUCCESS, WAIT);
+            C2dRecord done = hub().cloudToDevice().awaitOutcome("c-" + protocol, C2dOutcome.COMPLETED, WAIT);
+            FeedbackRecord feedback = hub().feedback().await("c-" + protocol, FeedbackStatus.SUCCESS, WAIT);
 
             assertThat(got.bodyAsString()).isEqualTo("{\"temperature\":21.5}");
             assertThat(got.messageId()).isEqualTo("t-" + protocol);
@@ -118,22 +107,22 @@ class DeviceTransportsAcceptanceTest {
             assertThat(c2d.getProperty("count")).isEqualTo("3");
             assertThat(done.deliveryCount()).isEqualTo(1);
             assertThat(feedback.deviceId()).isEqualTo(dev.deviceId());
-            assertThat(hub.isConnected(dev.deviceId())).isTrue();
-            HttpsURLConnection.setDefaultSSLSocketFactory(hub.trust().sslContext().getSocketFactory());
-            assertThat(new RegistryClient(hub.serviceConnectionString()).getDevice(dev.deviceId()).getConnectionState()
+            assertThat(hub().isConnected(dev.deviceId())).isTrue();
+            HttpsURLConnection.setDefaultSSLSocketFactory(hub().trust().sslContext().getSocketFactory());
+            assertThat(new RegistryClient(hub().serviceConnectionString()).getDevice(dev.deviceId()).getConnectionState()
                     .toString()).isEqualToIgnoringCase("Connected");
         } finally {
             client.close();
         }
-        await().atMost(WAIT).until(() -> !hub.isConnected(dev.deviceId()));
+        await().atMost(WAIT).until(() -> !hub().isConnected(dev.deviceId()));
     }
 
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "AMQPS_WS"})
     void messagesQueuedWhileOfflineAreDeliveredInOrderOnConnect(IotHubClientProtocol protocol) throws Exception {
-        DeviceIdentity dev = hub.devices().create("offline-" + protocol);
+        DeviceIdentity dev = hub().devices().create("offline-" + protocol);
         for (int i = 1; i <= 3; i++) {
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("m" + i).messageId("off-" + protocol + "-" + i));
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("m" + i).messageId("off-" + protocol + "-" + i));
         }
         DeviceClient client = client(dev, protocol);
         List<String> bodies = new CopyOnWriteArrayList<>();
@@ -145,7 +134,7 @@ class DeviceTransportsAcceptanceTest {
             client.open(false);
             await().atMost(WAIT).untilAsserted(() -> assertThat(bodies).containsExactly("m1", "m2", "m3"));
             for (int i = 1; i <= 3; i++) {
-                hub.cloudToDevice().awaitOutcome("off-" + protocol + "-" + i, C2dOutcome.COMPLETED, WAIT);
+                hub().cloudToDevice().awaitOutcome("off-" + protocol + "-" + i, C2dOutcome.COMPLETED, WAIT);
             }
         } finally {
             client.close();
@@ -154,7 +143,7 @@ class DeviceTransportsAcceptanceTest {
 
     @Test
     void rejectOverAmqpDeadLettersAtOnceWithRejectedFeedback() throws Exception {
-        DeviceIdentity dev = hub.devices().create("rejecting");
+        DeviceIdentity dev = hub().devices().create("rejecting");
         DeviceClient client = client(dev, IotHubClientProtocol.AMQPS);
         AtomicInteger calls = new AtomicInteger();
         client.setMessageCallback((message, context) -> {
@@ -163,11 +152,11 @@ class DeviceTransportsAcceptanceTest {
         }, null);
         try {
             client.open(false);
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("no thanks").messageId("rej-1").ack(AckMode.FULL));
-            C2dRecord record = hub.cloudToDevice().awaitOutcome("rej-1", C2dOutcome.REJECTED, WAIT);
-            FeedbackRecord feedback = hub.feedback().await("rej-1", FeedbackStatus.REJECTED, WAIT);
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("next").messageId("rej-2"));
-            hub.cloudToDevice().awaitOutcome("rej-2", C2dOutcome.REJECTED, WAIT);
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("no thanks").messageId("rej-1").ack(AckMode.FULL));
+            C2dRecord record = hub().cloudToDevice().awaitOutcome("rej-1", C2dOutcome.REJECTED, WAIT);
+            FeedbackRecord feedback = hub().feedback().await("rej-1", FeedbackStatus.REJECTED, WAIT);
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("next").messageId("rej-2"));
+            hub().cloudToDevice().awaitOutcome("rej-2", C2dOutcome.REJECTED, WAIT);
 
             assertThat(record.deliveryCount()).isEqualTo(1);
             assertThat(record.outcomes()).containsExactly(C2dOutcome.ENQUEUED, C2dOutcome.DELIVERED,
@@ -181,7 +170,7 @@ class DeviceTransportsAcceptanceTest {
 
     @Test
     void abandonOverAmqpRedeliversAndDeadLettersAtTheMaxDeliveryCount() throws Exception {
-        DeviceIdentity dev = hub.devices().create("abandoning");
+        DeviceIdentity dev = hub().devices().create("abandoning");
         DeviceClient client = client(dev, IotHubClientProtocol.AMQPS);
         AtomicInteger calls = new AtomicInteger();
         client.setMessageCallback((message, context) -> {
@@ -191,11 +180,11 @@ class DeviceTransportsAcceptanceTest {
         }, null);
         try {
             client.open(false);
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("once").messageId("ab-1").ack(AckMode.FULL));
-            C2dRecord second = hub.cloudToDevice().awaitOutcome("ab-1", C2dOutcome.COMPLETED, WAIT);
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("always").messageId("ab-2").ack(AckMode.FULL));
-            C2dRecord dead = hub.cloudToDevice().awaitOutcome("ab-2", C2dOutcome.DEAD_LETTERED, WAIT);
-            FeedbackRecord feedback = hub.feedback().await("ab-2", FeedbackStatus.DELIVERY_COUNT_EXCEEDED, WAIT);
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("once").messageId("ab-1").ack(AckMode.FULL));
+            C2dRecord second = hub().cloudToDevice().awaitOutcome("ab-1", C2dOutcome.COMPLETED, WAIT);
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("always").messageId("ab-2").ack(AckMode.FULL));
+            C2dRecord dead = hub().cloudToDevice().awaitOutcome("ab-2", C2dOutcome.DEAD_LETTERED, WAIT);
+            FeedbackRecord feedback = hub().feedback().await("ab-2", FeedbackStatus.DELIVERY_COUNT_EXCEEDED, WAIT);
 
             assertThat(second.deliveryCount()).isEqualTo(2);
             assertThat(second.outcomes()).containsExactly(C2dOutcome.ENQUEUED, C2dOutcome.DELIVERED,
@@ -210,13 +199,13 @@ class DeviceTransportsAcceptanceTest {
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "AMQPS_WS", "MQTT_WS"})
     void badCredentialsAreRefused(IotHubClientProtocol protocol) throws Exception {
-        DeviceIdentity dev = hub.devices().create("badkey-" + protocol);
+        DeviceIdentity dev = hub().devices().create("badkey-" + protocol);
         String wrongKey = dev.connectionString().replaceFirst("SharedAccessKey=[^;]+",
                 "SharedAccessKey=" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         DeviceClient client = client(wrongKey, protocol);
         try {
             assertThatThrownBy(() -> client.open(false)).isInstanceOf(Exception.class);
-            assertThat(hub.isConnected(dev.deviceId())).isFalse();
+            assertThat(hub().isConnected(dev.deviceId())).isFalse();
         } finally {
             client.close();
         }
@@ -234,7 +223,7 @@ class DeviceTransportsAcceptanceTest {
 
     /** The older client does not retry: its retries would take the session back, as on the real hub. */
     private void takeover(IotHubClientProtocol older, IotHubClientProtocol newer) throws Exception {
-        DeviceIdentity dev = hub.devices().create("switcher-" + older + "-" + newer);
+        DeviceIdentity dev = hub().devices().create("switcher-" + older + "-" + newer);
         DeviceClient first = client(dev, older);
         first.setRetryPolicy(new NoRetry());
         List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
@@ -251,13 +240,13 @@ class DeviceTransportsAcceptanceTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(statuses).containsSubsequence(
                     IotHubConnectionStatus.CONNECTED, IotHubConnectionStatus.DISCONNECTED));
             second.sendEvent(new Message("after the takeover"));
-            hub.telemetry().awaitMatching(dev.deviceId(), t -> t.bodyAsString().equals("after the takeover"), WAIT);
-            hub.cloudToDevice().send(dev.deviceId(), C2dMessage.of("to the newer session").messageId("sw-" + newer));
+            hub().telemetry().awaitMatching(dev.deviceId(), t -> t.bodyAsString().equals("after the takeover"), WAIT);
+            hub().cloudToDevice().send(dev.deviceId(), C2dMessage.of("to the newer session").messageId("sw-" + newer));
 
             Message c2d = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(c2d).as("a C2D message within %s", WAIT).isNotNull();
             assertThat(new String(c2d.getBytes(), StandardCharsets.UTF_8)).isEqualTo("to the newer session");
-            assertThat(hub.isConnected(dev.deviceId())).isTrue();
+            assertThat(hub().isConnected(dev.deviceId())).isTrue();
         } finally {
             first.close();
             second.close();

@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.clients.SdkTwinCalls;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.method.MethodResult;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import java.time.Duration;
@@ -18,8 +19,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,26 +31,21 @@ class TwinMethodAmqpAcceptanceTest {
 
     private static final String HOST = "127.0.0.217";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeIotHub hub;
+    /** Started once for the class and reset before each test. */
+    @RegisterExtension
+    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
+            .configure(b -> b.httpsPort(443)).build();
 
-    @BeforeAll
-    static void start() {
-        hub = FakeIotHub.builder().host(HOST).httpsPort(443).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
+    private static FakeIotHub hub() {
+        return HUB.hub();
     }
 
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "AMQPS_WS"})
     void reportedDesiredGetTwinAndAMethodRoundTrip(IotHubClientProtocol protocol) throws Exception {
-        DeviceIdentity dev = hub.devices().create("twin-" + protocol);
+        DeviceIdentity dev = hub().devices().create("twin-" + protocol);
         DeviceClient client = new DeviceClient(dev.connectionString(), protocol,
-                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+                ClientOptions.builder().sslContext(hub().trust().sslContext()).build());
         BlockingQueue<Twin> desired = new LinkedBlockingQueue<>();
         try {
             client.open(false);
@@ -58,7 +53,7 @@ class TwinMethodAmqpAcceptanceTest {
             TwinCollection reported = new TwinCollection();
             reported.put("firmware", "1.2");
             ReportedPropertiesUpdateResponse response = SdkTwinCalls.retryingTimeouts(() -> client.updateReportedProperties(reported, 10_000));
-            hub.twins().patchDesired(dev.deviceId(), Map.of("target", 21));
+            hub().twins().patchDesired(dev.deviceId(), Map.of("target", 21));
             Twin patch = null;
             for (Twin t = desired.poll(WAIT.toSeconds(), TimeUnit.SECONDS); t != null;
                     t = desired.poll(WAIT.toSeconds(), TimeUnit.SECONDS)) {
@@ -69,8 +64,8 @@ class TwinMethodAmqpAcceptanceTest {
             }
             Twin own = SdkTwinCalls.retryingTimeouts(() -> client.getTwin(10_000));
 
-            assertThat(response.getVersion()).isEqualTo(hub.twins().get(dev.deviceId()).reportedVersion()).isPositive();
-            assertThat(hub.twins().get(dev.deviceId()).reported("firmware")).isEqualTo("1.2");
+            assertThat(response.getVersion()).isEqualTo(hub().twins().get(dev.deviceId()).reportedVersion()).isPositive();
+            assertThat(hub().twins().get(dev.deviceId()).reported("firmware")).isEqualTo("1.2");
             assertThat(patch).as("the desired patch within %s", WAIT).isNotNull();
             assertThat(((Number) patch.getDesiredProperties().get("target")).intValue()).isEqualTo(21);
             assertThat(patch.getDesiredProperties().getVersion()).isEqualTo(2); // the first desired patch
@@ -79,13 +74,13 @@ class TwinMethodAmqpAcceptanceTest {
 
             client.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(
                     name.equals("reboot") ? 200 : 501, Map.of("method", name)), null);
-            MethodResult result = hub.methods().invoke(dev.deviceId(), "reboot", "{\"delay\":5}");
-            MethodResult unknown = hub.methods().invoke(dev.deviceId(), "selfDestruct", "null");
+            MethodResult result = hub().methods().invoke(dev.deviceId(), "reboot", "{\"delay\":5}");
+            MethodResult unknown = hub().methods().invoke(dev.deviceId(), "selfDestruct", "null");
 
             assertThat(result.status()).isEqualTo(200);
             assertThat(result.payloadJson()).contains("\"method\":\"reboot\"");
             assertThat(unknown.status()).isEqualTo(501);
-            assertThat(hub.methods().invocations(dev.deviceId())).hasSize(2);
+            assertThat(hub().methods().invocations(dev.deviceId())).hasSize(2);
         } finally {
             client.close();
         }

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
@@ -16,6 +16,7 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubkit.fakehub.FakeIotHub;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.net.URI;
@@ -32,9 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real SDKs over WebSockets on port 443, through the hub's front door and its relays into the
@@ -45,27 +45,22 @@ class WebSocketTransportsAcceptanceTest {
 
     private static final String HOST = "127.0.0.162";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeIotHub hub;
+    /** Started once for the class and reset before each test. */
+    @RegisterExtension
+    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
+            .configure(b -> b.httpsPort(443)).build();
 
-    @BeforeAll
-    static void start() {
-        hub = FakeIotHub.builder().host(HOST).httpsPort(443).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
+    private static FakeIotHub hub() {
+        return HUB.hub();
     }
 
     @Test
     void aDeviceOnMqttOverWebSocketsSendsTelemetryAndReceivesCloudToDevice() throws Exception {
-        hub.devices().find("ws-mqtt-dev").ifPresent(d -> hub.devices().delete("ws-mqtt-dev"));
-        hub.telemetry().reset();
-        DeviceIdentity dev = hub.devices().create("ws-mqtt-dev");
+        hub().devices().find("ws-mqtt-dev").ifPresent(d -> hub().devices().delete("ws-mqtt-dev"));
+        hub().telemetry().reset();
+        DeviceIdentity dev = hub().devices().create("ws-mqtt-dev");
         DeviceClient client = new DeviceClient(dev.connectionString(), IotHubClientProtocol.MQTT_WS,
-                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+                ClientOptions.builder().sslContext(hub().trust().sslContext()).build());
         BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
         client.setMessageCallback((message, context) -> {
             received.add(message);
@@ -79,9 +74,9 @@ class WebSocketTransportsAcceptanceTest {
             // Paho sends a packet as one WebSocket frame: near IoT Hub's 256 KB limit it is far above Vert.x's default
             String large = "x".repeat(250 * 1024);
             client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message(large));
-            List<TelemetryMessage> all = hub.telemetry().await("ws-mqtt-dev", 2, WAIT);
+            List<TelemetryMessage> all = hub().telemetry().await("ws-mqtt-dev", 2, WAIT);
             TelemetryMessage got = all.get(0);
-            hub.cloudToDevice().send("ws-mqtt-dev", C2dMessage.of("to the ws device").messageId("ws-c1"));
+            hub().cloudToDevice().send("ws-mqtt-dev", C2dMessage.of("to the ws device").messageId("ws-c1"));
             com.microsoft.azure.sdk.iot.device.Message c2d = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(got.bodyAsString()).isEqualTo("{\"t\":1}");
@@ -89,7 +84,7 @@ class WebSocketTransportsAcceptanceTest {
             assertThat(all.get(1).bodyAsString()).isEqualTo(large);
             assertThat(c2d).as("a C2D message within %s", WAIT).isNotNull();
             assertThat(new String(c2d.getBytes(), StandardCharsets.UTF_8)).isEqualTo("to the ws device");
-            assertThat(hub.isConnected("ws-mqtt-dev")).isTrue();
+            assertThat(hub().isConnected("ws-mqtt-dev")).isTrue();
         } finally {
             client.close();
         }
@@ -97,29 +92,29 @@ class WebSocketTransportsAcceptanceTest {
 
     @Test
     void aHubSideDisconnectReachesTheDeviceThroughTheRelayAndTheDevicesCloseReachesTheHub() throws Exception {
-        DeviceIdentity dev = hub.devices().create("ws-drop-dev");
+        DeviceIdentity dev = hub().devices().create("ws-drop-dev");
         DeviceClient client = new DeviceClient(dev.connectionString(), IotHubClientProtocol.MQTT_WS,
-                ClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+                ClientOptions.builder().sslContext(hub().trust().sslContext()).build());
         List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
         client.setConnectionStatusChangeCallback(c -> statuses.add(c.getNewStatus()), null);
         try {
             client.open(false);
-            assertThat(hub.disconnect("ws-drop-dev")).isTrue();
+            assertThat(hub().disconnect("ws-drop-dev")).isTrue();
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(statuses).containsSubsequence(
                     IotHubConnectionStatus.CONNECTED, IotHubConnectionStatus.DISCONNECTED_RETRYING,
                     IotHubConnectionStatus.CONNECTED));
-            await().atMost(WAIT).until(() -> hub.isConnected("ws-drop-dev"));
+            await().atMost(WAIT).until(() -> hub().isConnected("ws-drop-dev"));
         } finally {
             client.close();
         }
-        await().atMost(WAIT).until(() -> !hub.isConnected("ws-drop-dev"));
+        await().atMost(WAIT).until(() -> !hub().isConnected("ws-drop-dev"));
     }
 
     @Test
     void garbageOnAnMqttWebSocketClosesOnlyThatConnection() throws Exception {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        HttpClient http = HttpClient.newBuilder().sslContext(hub.trust().sslContext()).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(hub().trust().sslContext()).build();
         WebSocket ws = http.newWebSocketBuilder().subprotocols("mqtt")
                 .buildAsync(URI.create("wss://" + HOST + "/$iothub/websocket"), new WebSocket.Listener() {
                     @Override
@@ -142,9 +137,9 @@ class WebSocketTransportsAcceptanceTest {
 
     @Test
     void theServiceOnAmqpOverWebSocketsSendsCloudToDeviceAndRestSharesThePort() throws Exception {
-        hub.devices().create("ws-amqp-dev");
-        MessagingClient messaging = new MessagingClient(hub.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS_WS,
-                MessagingClientOptions.builder().sslContext(hub.trust().sslContext()).build());
+        hub().devices().create("ws-amqp-dev");
+        MessagingClient messaging = new MessagingClient(hub().serviceConnectionString(), IotHubServiceClientProtocol.AMQPS_WS,
+                MessagingClientOptions.builder().sslContext(hub().trust().sslContext()).build());
         Message message = new Message("over AMQP on a WebSocket".getBytes(StandardCharsets.UTF_8));
         message.setMessageId("ws-amqp-1");
         try {
@@ -154,12 +149,12 @@ class WebSocketTransportsAcceptanceTest {
             messaging.close();
         }
 
-        C2dRecord record = hub.cloudToDevice().find("ws-amqp-1").orElseThrow();
+        C2dRecord record = hub().cloudToDevice().find("ws-amqp-1").orElseThrow();
         assertThat(record.deviceId()).isEqualTo("ws-amqp-dev");
         assertThat(record.message().bodyAsString()).isEqualTo("over AMQP on a WebSocket");
         // RegistryClient has no TLS option; every hub in this JVM shares one CA, so this is safe.
-        HttpsURLConnection.setDefaultSSLSocketFactory(hub.trust().sslContext().getSocketFactory());
-        assertThat(new RegistryClient(hub.serviceConnectionString()).getDevice("ws-amqp-dev").getCloudToDeviceMessageCount())
+        HttpsURLConnection.setDefaultSSLSocketFactory(hub().trust().sslContext().getSocketFactory());
+        assertThat(new RegistryClient(hub().serviceConnectionString()).getDevice("ws-amqp-dev").getCloudToDeviceMessageCount())
                 .isEqualTo(1);
     }
 }
