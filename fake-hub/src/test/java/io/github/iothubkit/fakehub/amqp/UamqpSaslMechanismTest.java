@@ -3,6 +3,7 @@ package io.github.iothubkit.fakehub.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -13,9 +14,8 @@ import org.apache.qpid.proton.amqp.security.SaslMechanisms;
 import org.apache.qpid.proton.codec.AMQPDefinedTypes;
 import org.apache.qpid.proton.codec.DecoderImpl;
 import org.apache.qpid.proton.codec.EncoderImpl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Python's {@code azure-iot-hub} 2.7 sends C2D through uamqp's {@code JWTTokenAuth}, whose SASL layer asks for
@@ -27,22 +27,18 @@ import org.junit.jupiter.api.Test;
 class UamqpSaslMechanismTest {
 
     private static final byte[] SASL_HEADER = {'A', 'M', 'Q', 'P', 3, 1, 0, 0};
-    private static FakeIotHub hub;
+    /** Started once for the class and reset before each test. */
+    @RegisterExtension
+    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().build();
 
-    @BeforeAll
-    static void start() {
-        hub = FakeIotHub.builder().autoHost().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
+    private static FakeIotHub hub() {
+        return HUB.hub();
     }
 
     @Test
     void theHubOffersMssbcbsBesideAnonymous() throws Exception {
-        try (SSLSocket socket = (SSLSocket) hub.trust().sslContext().getSocketFactory()
-                .createSocket(hub.host(), hub.amqpsPort())) {
+        try (SSLSocket socket = (SSLSocket) hub().trust().sslContext().getSocketFactory()
+                .createSocket(hub().host(), hub().amqpsPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(SASL_HEADER);

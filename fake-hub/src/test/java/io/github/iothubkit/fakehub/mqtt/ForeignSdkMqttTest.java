@@ -8,15 +8,15 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.registry.DeviceIdentity;
 import io.github.iothubkit.fakehub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,16 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ForeignSdkMqttTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static FakeIotHub hub;
+    /** Started once for the class and reset before each test. */
+    @RegisterExtension
+    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().build();
 
-    @BeforeAll
-    static void start() {
-        hub = FakeIotHub.builder().autoHost().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
+    private static FakeIotHub hub() {
+        return HUB.hub();
     }
 
     /**
@@ -52,12 +48,12 @@ class ForeignSdkMqttTest {
         "{host}/{id}/?api-version=2021-04-12&model-id=dtmi:com:example:Thermostat;1"
                 + "&DeviceClientType=azure-iot-device%2F1.18.4%20(node%20v20.20.2%3B%20Debian%2012%3B%20x64)"})
     void pythonAndNodeConnectUsernamesAreAccepted(String usernameTemplate) {
-        DeviceIdentity device = hub.devices().create("foreign-user-" + Math.abs(usernameTemplate.hashCode()));
+        DeviceIdentity device = hub().devices().create("foreign-user-" + Math.abs(usernameTemplate.hashCode()));
         Mqtt3BlockingClient client = client(device, usernameTemplate);
         try {
             assertThat(client.connectWith().cleanSession(false).send().getReturnCode())
                     .isEqualTo(Mqtt3ConnAckReturnCode.SUCCESS);
-            await().atMost(WAIT).until(() -> hub.isConnected(device.deviceId()));
+            await().atMost(WAIT).until(() -> hub().isConnected(device.deviceId()));
         } finally {
             client.disconnect();
         }
@@ -66,7 +62,7 @@ class ForeignSdkMqttTest {
     /** Both SDKs percent-encode every key and value of the property bag, the {@code $} of system keys too. */
     @Test
     void telemetryWithEveryKeyAndValuePercentEncodedIsRecordedExactly() {
-        DeviceIdentity device = hub.devices().create("foreign-telemetry");
+        DeviceIdentity device = hub().devices().create("foreign-telemetry");
         String events = "devices/foreign-telemetry/messages/events/";
         List<String> topics = List.of(
                 // Python: system properties first, application properties sorted
@@ -86,7 +82,7 @@ class ForeignSdkMqttTest {
             client.disconnect();
         }
 
-        List<TelemetryMessage> recorded = hub.telemetry().await("foreign-telemetry", 2, WAIT);
+        List<TelemetryMessage> recorded = hub().telemetry().await("foreign-telemetry", 2, WAIT);
         assertThat(recorded).extracting(TelemetryMessage::messageId).containsExactly("py-1", "node-1");
         assertThat(recorded).extracting(TelemetryMessage::correlationId).containsExactly("py-c", "node-c");
         for (TelemetryMessage m : recorded) {
@@ -98,11 +94,11 @@ class ForeignSdkMqttTest {
     }
 
     private static Mqtt3BlockingClient client(DeviceIdentity device, String usernameTemplate) {
-        String username = usernameTemplate.replace("{host}", hub.host()).replace("{id}", device.deviceId());
-        return Mqtt3Client.builder().identifier(device.deviceId()).serverHost(hub.host()).serverPort(hub.mqttsPort())
-                .sslConfig().trustManagerFactory(hub.trust().trustManagerFactory()).applySslConfig()
+        String username = usernameTemplate.replace("{host}", hub().host()).replace("{id}", device.deviceId());
+        return Mqtt3Client.builder().identifier(device.deviceId()).serverHost(hub().host()).serverPort(hub().mqttsPort())
+                .sslConfig().trustManagerFactory(hub().trust().trustManagerFactory()).applySslConfig()
                 .simpleAuth().username(username)
-                .password(RawDevice.password(hub.host(), device.deviceId(), device.primaryKey())
+                .password(RawDevice.password(hub().host(), device.deviceId(), device.primaryKey())
                         .getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                 .buildBlocking();
     }
