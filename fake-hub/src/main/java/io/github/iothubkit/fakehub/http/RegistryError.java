@@ -66,14 +66,22 @@ final class RegistryError extends Exception {
      * {@code errorCode}, and any text there would hide the code (the tracking id is inside instead).
      */
     String body(Instant now) {
-        String trackingId = UUID.randomUUID().toString().replace("-", "");
-        String timestamp = DeviceJson.date(now);
-        String inner = new JsonObject()
+        return body(errorCode, "ErrorCode:" + codeName + ";" + getMessage(), null, now);
+    }
+
+    /**
+     * IoT Hub's REST error body for any error (registry, twin, method), built in this one place; {@code info}
+     * (IoT Hub's details object) is left out when null.
+     */
+    static String body(int errorCode, String message, JsonObject info, Instant now) {
+        JsonObject inner = new JsonObject()
                 .put("errorCode", errorCode)
-                .put("trackingId", trackingId)
-                .put("message", "ErrorCode:" + codeName + ";" + getMessage())
-                .put("timestampUtc", timestamp)
-                .encode();
-        return new JsonObject().put("Message", inner).put("ExceptionMessage", "").encode();
+                .put("trackingId", UUID.randomUUID().toString().replace("-", ""))
+                .put("message", message);
+        if (info != null) {
+            inner.put("info", info);
+        }
+        inner.put("timestampUtc", DeviceJson.date(now));
+        return new JsonObject().put("Message", inner.encode()).put("ExceptionMessage", "").encode();
     }
 }

@@ -3,7 +3,6 @@ package io.github.iothubkit.fakehub.http;
 import io.github.iothubkit.fakehub.auth.HubAuthenticator;
 import io.github.iothubkit.fakehub.auth.Permission;
 import io.github.iothubkit.fakehub.internal.HubContext;
-import io.github.iothubkit.fakehub.internal.HubTimestamps;
 import io.github.iothubkit.fakehub.internal.JsonBody;
 import io.github.iothubkit.fakehub.method.MethodException;
 import io.github.iothubkit.fakehub.method.MethodRequest;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -169,19 +167,10 @@ final class TwinRestHandler {
         return new RegistryHandler.Response(200, twin.toJson(), "\"" + twin.etag() + "\"", null);
     }
 
-    /**
-     * IoT Hub's error body: {@code Message} holds the JSON error (numeric code, tracking id, message, info) and
-     * {@code ExceptionMessage} stays empty, or the Java SDK could not read the code.
-     */
+    /** IoT Hub's error answer; the body is {@link RegistryError}'s, with IoT Hub's {@code info} object. */
     private RegistryHandler.Response error(int status, int code, String name, String message, JsonObject info) {
-        JsonObject inner = new JsonObject()
-                .put("errorCode", code)
-                .put("trackingId", UUID.randomUUID().toString().replace("-", ""))
-                .put("message", message)
-                .put("info", info)
-                .put("timestampUtc", HubTimestamps.FORMAT.format(hub.clock().now()));
-        String body = new JsonObject().put("Message", inner.encode()).put("ExceptionMessage", "").encode();
-        return new RegistryHandler.Response(status, body, null, name);
+        return new RegistryHandler.Response(status, RegistryError.body(code, message, info, hub.clock().now()), null,
+                name);
     }
 
     private static JsonObject object(String text) throws RegistryError {
