@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.transport.NoRetry;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.FrontDoorHub;
 import io.github.iothubkit.fakehub.c2d.AckMode;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dOutcome;
@@ -42,12 +43,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class DeviceTransportsAcceptanceTest {
 
-    private static final String HOST = "127.0.0.215";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Started once for the class and reset before each test. */
     @RegisterExtension
-    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
-            .configure(b -> b.httpsPort(443)).build();
+    static final FakeIotHubExtension HUB = FrontDoorHub.at("127.0.0.215");
 
     private static FakeIotHub hub() {
         return HUB.hub();

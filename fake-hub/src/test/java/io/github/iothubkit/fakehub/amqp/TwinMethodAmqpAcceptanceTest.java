@@ -10,6 +10,7 @@ import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.FrontDoorHub;
 import io.github.iothubkit.fakehub.clients.SdkTwinCalls;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
 import io.github.iothubkit.fakehub.method.MethodResult;
@@ -29,12 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TwinMethodAmqpAcceptanceTest {
 
-    private static final String HOST = "127.0.0.217";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Started once for the class and reset before each test. */
     @RegisterExtension
-    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
-            .configure(b -> b.httpsPort(443)).build();
+    static final FakeIotHubExtension HUB = FrontDoorHub.at("127.0.0.217");
 
     private static FakeIotHub hub() {
         return HUB.hub();

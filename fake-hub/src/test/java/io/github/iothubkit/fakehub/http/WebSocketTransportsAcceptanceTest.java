@@ -14,6 +14,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubkit.fakehub.FakeIotHub;
+import io.github.iothubkit.fakehub.FrontDoorHub;
 import io.github.iothubkit.fakehub.c2d.C2dMessage;
 import io.github.iothubkit.fakehub.c2d.C2dRecord;
 import io.github.iothubkit.fakehub.junit5.FakeIotHubExtension;
@@ -45,10 +46,8 @@ class WebSocketTransportsAcceptanceTest {
 
     private static final String HOST = "127.0.0.162";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Started once for the class and reset before each test. */
     @RegisterExtension
-    static final FakeIotHubExtension HUB = FakeIotHubExtension.newInstance().host(HOST)
-            .configure(b -> b.httpsPort(443)).build();
+    static final FakeIotHubExtension HUB = FrontDoorHub.at(HOST);
 
     private static FakeIotHub hub() {
         return HUB.hub();
