@@ -17,7 +17,6 @@ import io.github.iothubkit.contract.target.HubExtension;
 import io.github.iothubkit.contract.target.HubUnderTest;
 import io.github.iothubkit.contract.target.TestDevice;
 import io.github.iothubkit.contract.target.TestDevices;
-import io.github.iothubkit.fakehub.clients.SdkTwinCalls;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -62,7 +61,7 @@ class TwinMethodContractTest {
                     new com.microsoft.azure.sdk.iot.device.twin.TwinCollection();
             reported.put("contract", value);
             ReportedPropertiesUpdateResponse response =
-                    SdkTwinCalls.retryingTimeouts(() -> client.updateReportedProperties(reported, 10_000));
+                    DeviceClients.retryingTimeouts(() -> client.updateReportedProperties(reported, 10_000));
             assertThat(response.getVersion()).isGreaterThan(1); // a new twin's reported $version is 1
 
             Twin twin = new TwinClient(hub.serviceConnectionString()).get(device.deviceId());
